@@ -1,0 +1,3 @@
+from re_cli.cli import main
+
+main()

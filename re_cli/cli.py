@@ -1,0 +1,147 @@
+"""The `re` command: global options, lazily loaded command groups, exit codes."""
+
+import importlib
+import sys
+
+import click
+
+from re_cli import __version__, errors
+from re_cli.app import App
+
+# name -> (module, one-line help). Modules are imported only when their group runs,
+# so `re --help` and tab completion stay cheap.
+GROUPS = {
+    "api": ("re_cli.commands.api", "Send any request of the REST API."),
+    "bdbs": ("re_cli.commands.bdbs", "Databases."),
+    "profile": ("re_cli.commands.profile", "Connection profiles and their passwords."),
+    "sandbox": ("re_cli.commands.sandbox", "A local emulation of a cluster's REST API."),
+}
+
+
+def _set(attr, value_filter=None):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value is None or value is False or value == 0 or value == ():
+            return
+        app = ctx.find_object(App)
+        if attr == "verbose":
+            app.verbose += value
+        else:
+            setattr(app, attr, value)
+
+    return callback
+
+
+def _global_params() -> list[click.Option]:
+    """Options that `re` accepts before and after the subcommand alike."""
+    return [
+        click.Option(["-p", "--profile"], metavar="NAME", expose_value=False,
+                     callback=_set("profile"), help="Profile from the config file."),
+        click.Option(["-o", "--output"], type=click.Choice(["auto", "table", "json"]),
+                     expose_value=False, callback=_set("output"),
+                     help="Tables on a terminal, the raw body when piped (auto)."),
+        click.Option(["-i", "--include"], is_flag=True, default=None, expose_value=False,
+                     callback=_set("include"),
+                     help="Print the status line and response headers on stderr."),
+        click.Option(["-v", "--verbose"], count=True, expose_value=False,
+                     callback=_set("verbose"), help="Show requests and responses on stderr."),
+        click.Option(["--insecure"], is_flag=True, default=None, expose_value=False,
+                     callback=_set("insecure"), help="Do not verify the server's certificate."),
+        click.Option(["--ca-cert"], metavar="FILE", expose_value=False,
+                     callback=_set("ca_cert"), help="Verify the server with this CA file."),
+        click.Option(["--timeout"], type=float, metavar="SECONDS", expose_value=False,
+                     callback=_set("timeout"), help="Connect and read timeout."),
+        click.Option(["--no-color"], is_flag=True, default=None, expose_value=False,
+                     callback=_set("no_color"), help="No colour in output."),
+    ]
+
+
+def add_global_options(cmd: click.Command) -> click.Command:
+    """Give `cmd` the global options it does not define itself; recurse into groups."""
+    if getattr(cmd, "_re_globals", False):
+        return cmd
+    taken = {opt for p in cmd.params for opt in getattr(p, "opts", [])}
+    for param in _global_params():
+        if not taken.intersection(param.opts):
+            cmd.params.append(param)
+    cmd._re_globals = True
+    if isinstance(cmd, click.Group) and not isinstance(cmd, LazyGroup):
+        for sub in cmd.commands.values():
+            add_global_options(sub)
+    return cmd
+
+
+class LazyGroup(click.Group):
+    """The root group: subcommands load on first use, and get the global options."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(GROUPS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in GROUPS:
+            return None
+        module = importlib.import_module(GROUPS[name][0])
+        return add_global_options(module.cli)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, GROUPS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Exit codes"):
+            formatter.write_dl([(str(code), text) for code, text in errors.EXIT_CODES])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="re")
+def cli() -> None:
+    """Work with a Redis Enterprise cluster through its REST API.
+
+    \b
+    Examples:
+      re sandbox start            # a local cluster API to try things on
+      re bdbs list --fields uid,name
+      re api GET /v1/cluster
+    """
+
+
+cli.params.extend(_global_params())
+cli._re_globals = True
+
+
+def _fail(message: str, code: int) -> int:
+    from re_cli.output import error_line
+
+    error_line(message)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run `re` and return its exit code instead of raising."""
+    try:
+        cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            return errors.INTERRUPTED
+        return _fail("re: aborted, nothing was done", errors.USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except errors.ReError as exc:
+        return _fail(f"re: {exc}", exc.code)
+    except KeyboardInterrupt:
+        return errors.INTERRUPTED
+    except BrokenPipeError:
+        from re_cli.output import quiet_broken_pipe
+
+        quiet_broken_pipe()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        return _fail(f"re: unexpected error: {type(exc).__name__}: {exc}", errors.UNEXPECTED)
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,1 @@
+"""A local emulation of a Redis Enterprise cluster's REST API, served over HTTPS."""
