@@ -159,3 +159,19 @@ def split_target(target: str) -> tuple[str, dict[str, str]]:
 
 def implemented() -> set[tuple[str, str]]:
     return {(e.method, e.path) for e in ENTRIES if (e.method, e.path) in HANDLERS}
+
+
+STARTUP: list = []
+SHUTDOWN: list = []
+
+
+def on_startup(fn):
+    """Run fn(sandbox) once the store is open, before the first request is served."""
+    STARTUP.append(fn)
+    return fn
+
+
+def on_shutdown(fn):
+    """Run fn(sandbox) when the sandbox stops (SIGTERM, SIGINT or `re sandbox stop`)."""
+    SHUTDOWN.append(fn)
+    return fn
