@@ -1,0 +1,1 @@
+"""Command groups of `re`, one module each, loaded on first use."""
