@@ -11,6 +11,7 @@ from re_cli.app import App
 # name -> (module, one-line help). Modules are imported only when their group runs,
 # so `re --help` and tab completion stay cheap.
 GROUPS = {
+    "actions": ("re_cli.commands.actions", "Long-running actions: list, show, wait for one."),
     "api": ("re_cli.commands.api", "Send any request of the REST API."),
     "bdbs": ("re_cli.commands.bdbs", "Databases."),
     "profile": ("re_cli.commands.profile", "Connection profiles and their passwords."),
