@@ -1,7 +1,16 @@
-"""Everything `re` prints: data on stdout, messages on stderr."""
+"""Everything `re` prints: data on stdout, messages on stderr.
 
+Data goes out in one of three ways: the body exactly as the server sent it (piped, or
+`-o json` into a pipe), pretty JSON (`-o json` on a terminal), or a table for people
+(a terminal, or `-o table`). rich is imported only to draw tables.
+"""
+
+import json
 import os
 import sys
+
+DIM = "\x1b[2m"
+RESET = "\x1b[0m"
 
 
 def error_line(message: str) -> None:
@@ -14,3 +23,130 @@ def quiet_broken_pipe() -> None:
     """The reader went away (`re ... | head -1`): stop without a second error at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Output:
+    """The output facade the commands use; one per run, from `app.out()`."""
+
+    def __init__(self, app):
+        self.app = app
+        self.stdout_tty = _isatty(sys.stdout)
+        self.stderr_tty = _isatty(sys.stderr)
+
+    # ---- how data is shown
+
+    @property
+    def mode(self) -> str:
+        """`raw` (the exact body), `pretty` (indented JSON) or `table`."""
+        chosen = self.app.output or "auto"
+        if chosen == "table" or (chosen == "auto" and self.stdout_tty):
+            return "table"
+        if chosen == "json" and self.stdout_tty:
+            return "pretty"
+        return "raw"
+
+    @property
+    def color(self) -> bool:
+        return not self.app.no_color and not os.environ.get("NO_COLOR")
+
+    def client(self):
+        """The app's HTTP client, printing response heads on stderr when -i asks."""
+        client = self.app.client()
+        if self.app.include and client.on_response is None:
+            client.on_response = self.head
+        return client
+
+    def show(self, response, kind: str | None = None, fields=None) -> None:
+        """Print a response's body in the chosen way, then its status for people."""
+        if self.app.include and not response.head_shown:
+            self.head(response)
+
+        mode = self.mode
+        if mode == "raw" or not response.content.strip():
+            self.write_bytes(response.content)
+        elif not response.is_json:
+            self.write_bytes(response.content)
+            if not response.content.endswith(b"\n") and self.stdout_tty:
+                self.write_bytes(b"\n")
+        elif mode == "pretty":
+            self.write_text(pretty_json(response.json()))
+        else:
+            self.table(response.json(), kind=kind, fields=fields)
+
+        if self.stdout_tty:
+            self.status(response)
+
+    def show_value(self, value, kind: str | None = None, fields=None) -> None:
+        """Print data that `re` made itself (not a server body): JSON or a table."""
+        if self.mode == "table":
+            self.table(value, kind=kind, fields=fields)
+        elif self.mode == "pretty":
+            self.write_text(pretty_json(value))
+        else:
+            self.write_text(json.dumps(value, ensure_ascii=False) + "\n")
+
+    def table(self, value, kind: str | None = None, fields=None) -> None:
+        from re_cli import render
+
+        render.print_value(value, kind=kind, fields=fields, color=self.color)
+
+    def write_bytes(self, data: bytes) -> None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    def write_text(self, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    # ---- messages on stderr
+
+    def head(self, response) -> None:
+        """The status line and headers, as `curl -i` shows them, on stderr."""
+        lines = [f"{response.http_version} {response.status_line}"]
+        lines += [f"{name}: {value}" for name, value in response.headers.items()]
+        sys.stderr.write("\n".join(lines) + "\n\n")
+        sys.stderr.flush()
+        response.head_shown = True
+
+    def status(self, response) -> None:
+        self.dim(response.status_line)
+
+    def dim(self, message: str) -> None:
+        if self.stderr_tty and self.color:
+            message = f"{DIM}{message}{RESET}"
+        error_line(message)
+
+    def info(self, message: str) -> None:
+        """A message for people, on stderr."""
+        error_line(message)
+
+    def warn(self, message: str) -> None:
+        error_line(f"re: warning: {message}")
+
+    def detail(self, message: str, level: int = 1) -> None:
+        """A message only with -v (or -vv for level 2)."""
+        if self.app.verbose >= level:
+            error_line(message)
+
+
+def kind_of_path(path: str) -> str | None:
+    """The object kind a path's collection holds: /v1/bdbs/3 -> bdb."""
+    parts = [p for p in path.split("?", 1)[0].split("/") if p]
+    if parts and parts[0][:1] == "v" and parts[0][1:].isdigit():
+        parts = parts[1:]
+    if not parts:
+        return None
+    name = parts[0]
+    return name[:-1] if name.endswith("s") else name
+
+
+def pretty_json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
