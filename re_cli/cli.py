@@ -1,6 +1,7 @@
 """The `re` command: global options, lazily loaded command groups, exit codes."""
 
 import importlib
+import os
 import sys
 
 import click
@@ -120,12 +121,30 @@ def _fail(message: str, code: int) -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run `re` and return its exit code instead of raising."""
     try:
-        cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
+def _unexpected(exc: BaseException) -> int:
+    """One line; the traceback only when RE_DEBUG asks for it."""
+    if os.environ.get("RE_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+    name = type(exc).__name__
+    hint = "" if os.environ.get("RE_DEBUG") else " (RE_DEBUG=1 shows the traceback)"
+    return _fail(f"re: unexpected error: {name}{': ' + detail if detail else ''}{hint}",
+                 errors.UNEXPECTED)
+
+
+        try:
+            cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
+        finally:
+            # Flush here, where a closed pipe is still ours to handle, not at exit.
+            sys.stdout.flush()
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):
+        if isinstance(exc.__cause__, KeyboardInterrupt) or isinstance(
+                exc.__context__, KeyboardInterrupt):
             return errors.INTERRUPTED
         return _fail("re: aborted, nothing was done", errors.USAGE)
     except click.ClickException as exc:
@@ -141,8 +160,12 @@ def run(argv: list[str] | None = None) -> int:
         quiet_broken_pipe()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        return _fail(f"re: unexpected error: {type(exc).__name__}: {exc}", errors.UNEXPECTED)
+        return _unexpected(exc)
 
 
 def main() -> None:
-    sys.exit(run())
+    try:
+        code = run()
+    except KeyboardInterrupt:  # a second Ctrl-C while the first one is handled
+        code = errors.INTERRUPTED
+    sys.exit(code)
