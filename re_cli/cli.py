@@ -15,6 +15,8 @@ GROUPS = {
     "actions": ("re_cli.commands.actions", "Long-running actions: list, show, wait for one."),
     "api": ("re_cli.commands.api", "Send any request of the REST API."),
     "bdbs": ("re_cli.commands.bdbs", "Databases."),
+    "completion": ("re_cli.commands.completion", "Print the tab-completion script for a shell."),
+    "help": ("re_cli.commands.help", "Help topics (exit codes, environment, config, TLS)."),
     "profile": ("re_cli.commands.profile", "Connection profiles and their passwords."),
     "sandbox": ("re_cli.commands.sandbox", "A local emulation of a cluster's REST API."),
 }
@@ -33,11 +35,18 @@ def _set(attr, value_filter=None):
     return callback
 
 
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from re_cli import name_cache
+
+    return name_cache.profiles(ctx, param, incomplete)
+
+
 def _global_params() -> list[click.Option]:
     """Options that `re` accepts before and after the subcommand alike."""
     return [
         click.Option(["-p", "--profile"], metavar="NAME", expose_value=False,
-                     callback=_set("profile"), help="Profile from the config file."),
+                     callback=_set("profile"), help="Profile from the config file.",
+                     shell_complete=_complete_profiles),
         click.Option(["-o", "--output"], type=click.Choice(["auto", "table", "json"]),
                      expose_value=False, callback=_set("output"),
                      help="Tables on a terminal, the raw body when piped (auto)."),
@@ -54,6 +63,9 @@ def _global_params() -> list[click.Option]:
                      callback=_set("timeout"), help="Connect and read timeout."),
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False,
                      callback=_set("no_color"), help="No colour in output."),
+        click.Option(["--password-stdin"], is_flag=True, default=None, expose_value=False,
+                     callback=_set("password_stdin"),
+                     help="Read the password from the first line of stdin."),
     ]
 
 
@@ -118,9 +130,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run `re` and return its exit code instead of raising."""
-    try:
 def _unexpected(exc: BaseException) -> int:
     """One line; the traceback only when RE_DEBUG asks for it."""
     if os.environ.get("RE_DEBUG"):
@@ -134,6 +143,9 @@ def _unexpected(exc: BaseException) -> int:
                  errors.UNEXPECTED)
 
 
+def run(argv: list[str] | None = None) -> int:
+    """Run `re` and return its exit code instead of raising."""
+    try:
         try:
             cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
         finally:

@@ -2,16 +2,32 @@
 
 Reads use the standard library's tomllib (fast, for every run); edits go through
 tomlkit so that the user's comments and key order survive, and replace the file
-atomically with mode 0600.
+atomically with mode 0600. A file that does not parse is never rewritten.
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from re_cli.errors import ConfigError
 
 DEFAULT_PORT = 9443
+
+# Keys a profile may hold, and the TOML type each one needs.
+PROFILE_KEYS = {
+    "host": str,
+    "port": int,
+    "user": str,
+    "ca_cert": str,
+    "fingerprint": str,
+    "insecure": bool,
+    "password_command": str,
+    "timeout": (int, float),
+}
+TLS_KEYS = ("ca_cert", "fingerprint", "insecure")
+
+_WHERE = re.compile(r"^(?P<problem>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 
 def config_path() -> Path:
@@ -22,7 +38,7 @@ def config_path() -> Path:
 
 
 def read() -> dict:
-    """The config as plain data; {} when there is no file."""
+    """The config as plain data, checked; {} when there is no file."""
     import tomllib
 
     path = config_path()
@@ -30,19 +46,77 @@ def read() -> dict:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path}: not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        raise ConfigError(_parse_problem(path, str(exc))) from None
+    _check(path, text, data)
+    return data
+
+
+def _parse_problem(path: Path, message: str) -> str:
+    found = _WHERE.match(message)
+    if not found:
+        return f"config file {path}: {message}"
+    problem = found["problem"][:1].lower() + found["problem"][1:]
+    return f"config file {path}, line {found['line']}: {problem} (column {found['column']})"
+
+
+def _line_of(text: str, needle: str) -> str:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return f", line {number}"
+    return ""
+
+
+def _check(path: Path, text: str, data: dict) -> None:
+    """The shape `re` needs: a table of profile tables with keys of the right types."""
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"config file {path}{_line_of(text, 'default_profile')}: "
+                          f"default_profile must be a string")
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"config file {path}{_line_of(text, 'profiles')}: "
+                          f"`profiles` must be a table of [profiles.NAME] tables")
+    for name, profile in profiles.items():
+        if not isinstance(profile, dict):
+            raise ConfigError(f"config file {path}{_line_of(text, name)}: "
+                              f"profile `{name}` must be a table")
+        for key, value in profile.items():
+            wanted = PROFILE_KEYS.get(key)
+            if wanted is None:
+                raise ConfigError(
+                    f"config file {path}{_line_of(text, key)}: profile `{name}` has an unknown "
+                    f"key `{key}` (known: {', '.join(PROFILE_KEYS)})")
+            if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+                kind = {str: "a string", int: "an integer", bool: "true or false"}.get(
+                    wanted, "a number")
+                raise ConfigError(f"config file {path}{_line_of(text, key)}: `{key}` of "
+                                  f"profile `{name}` must be {kind}")
+        tls = [key for key in TLS_KEYS if profile.get(key) not in (None, False)]
+        if len(tls) > 1:
+            raise ConfigError(f"config file {path}: profile `{name}` sets {' and '.join(tls)}; "
+                              f"choose one way to trust the server")
+
+
+def profiles() -> dict:
+    return read().get("profiles", {})
+
+
+def default_profile() -> str | None:
+    return read().get("default_profile")
 
 
 def _load_document():
     import tomlkit
 
     path = config_path()
-    read()  # validates first, with a message that names the file and line
+    read()  # check first: a broken file is reported, never rewritten
     try:
         return tomlkit.parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -53,18 +127,27 @@ def _write_document(doc) -> None:
     import tomlkit
 
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
+    text = tomlkit.dumps(doc)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(tomlkit.dumps(doc))
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        tmp = None
+    except OSError as exc:
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror or exc}; "
+                          f"the file was left as it was") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def set_profile(name: str, values: dict, make_default: bool = False) -> None:
@@ -72,16 +155,39 @@ def set_profile(name: str, values: dict, make_default: bool = False) -> None:
     import tomlkit
 
     doc = _load_document()
-    profiles = doc.setdefault("profiles", tomlkit.table(is_super_table=True))
-    table = profiles.get(name)
-    if table is None:
-        table = tomlkit.table()
-        profiles[name] = table
+    if "profiles" not in doc:
+        doc["profiles"] = tomlkit.table(is_super_table=True)
+    profiles_table = doc["profiles"]
+    if name not in profiles_table:
+        profiles_table[name] = tomlkit.table()
+    table = profiles_table[name]
     for key, value in values.items():
         if value is None:
             table.pop(key, None)
         else:
             table[key] = value
     if make_default or "default_profile" not in doc:
-        doc["default_profile"] = name
+        doc["default_profile"] = name  # tomlkit puts it before the first table
+    _write_document(doc)
+
+
+def remove_profile(name: str) -> bool:
+    """Remove profile `name`; True when it was the default (which is then unset)."""
+    doc = _load_document()
+    profiles_table = doc.get("profiles")
+    if profiles_table is None or name not in profiles_table:
+        raise ConfigError(f"no profile named `{name}` in {config_path()}")
+    del profiles_table[name]
+    was_default = doc.get("default_profile") == name
+    if was_default:
+        del doc["default_profile"]
+    _write_document(doc)
+    return was_default
+
+
+def use_profile(name: str) -> None:
+    doc = _load_document()
+    if name not in doc.get("profiles", {}):
+        raise ConfigError(f"no profile named `{name}` in {config_path()}")
+    doc["default_profile"] = name
     _write_document(doc)
