@@ -39,6 +39,7 @@ class Snapshot:
     progress: float | None = None
     done: bool = False
     error: str | None = None  # set when the work failed
+    title: str | None = None  # what the work is, in the server's words
     body: object = None  # what the server said, for `re actions wait` to print
 
 
@@ -277,19 +278,38 @@ def read_action(body) -> Snapshot:
     if word in FAILED:
         return Snapshot(status=status, progress=progress, error=action_error(body), body=body)
     return Snapshot(status=_with_state(status, body), progress=progress,
-                    done=word in SUCCEEDED, body=body)
+                    done=word in SUCCEEDED, title=_title(body), body=body)
+
+
+def _title(body: dict) -> str | None:
+    """`Create database 3` (v2) or `SMCreateBDB bdb:3` (v1)."""
+    info = body.get("additional_info")
+    if isinstance(info, dict) and isinstance(info.get("description"), str):
+        return info["description"]
+    words = [w for w in (body.get("name"), body.get("object_name")) if isinstance(w, str) and w]
+    return " ".join(words) or None
 
 
 def action_error(body: dict) -> str:
-    """The reason an action gives for failing, in one line."""
-    for key in ("error", "error_message", "failure_reason", "message", "description",
-                "errors", "error_code"):
-        value = body.get(key)
+    """The reason an action gives for failing, in one line: v1 actions say it in
+    `error_code` and `error_message`, v2 ones in `additional_info.error`, crdb tasks
+    in `errors` (one per cluster)."""
+    info = body.get("additional_info")
+    info = info if isinstance(info, dict) else {}
+    message = None
+    for value in (body.get("error_message"), body.get("error"), info.get("error"),
+                  body.get("failure_reason"), body.get("errors"), body.get("message")):
         if value not in (None, "", [], {}):
-            if isinstance(value, list):
-                return "; ".join(_one_error(item) for item in value)
-            return _one_error(value)
-    return f"status {body.get('status')}, no reason given"
+            message = value
+            break
+    if isinstance(message, list):
+        message = "; ".join(_one_error(item) for item in message)
+    elif message is not None:
+        message = _one_error(message)
+    code = body.get("error_code") or info.get("error_code")
+    if code and message and str(code) in message:
+        code = None
+    return _join(code, message) or f"status {body.get('status')}, no reason given"
 
 
 def _one_error(value) -> str:
@@ -414,6 +434,8 @@ def progress_display(app, label: str):
 
     def show(snapshot: Snapshot) -> None:
         status = snapshot.status or "waiting"
+        if snapshot.title:
+            progress.update(task, description=f"{label} ({snapshot.title})")
         if snapshot.done and snapshot.error is None:
             progress.update(task, total=100, completed=100, status=status)
         elif snapshot.progress is not None:
