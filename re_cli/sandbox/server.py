@@ -229,7 +229,7 @@ class Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
 
-    def __init__(self, address, ssl_context: ssl.SSLContext, sandbox: Sandbox | None = None):
+    def __init__(self, address, ssl_context: ssl.SSLContext | None, sandbox: Sandbox | None = None):
         self.ssl_context = ssl_context
         self.sandbox = sandbox
         super().__init__(address, Handler)
@@ -283,11 +283,12 @@ def serve(port: int, data_dir: Path, action_delay: float, faults: FaultSettings,
     if other is not None and other != os.getpid():
         raise PortInUse(f"a sandbox (pid {other}) already runs with data dir {data_dir}")
 
-    cert, key = tls.ensure_certificates(data_dir)
     try:
-        server = Server((host, port), tls_context(cert, key))
+        server = Server((host, port), None)
     except OSError as exc:
         raise PortInUse(f"port {port} on {host} is not free: {exc.strerror}") from None
+    cert, key = tls.ensure_certificates(data_dir)
+    server.ssl_context = tls_context(cert, key)
 
     store = Store(data_dir / "sandbox.db")
     sandbox = Sandbox(store=store, data_dir=data_dir, port=port, action_delay=action_delay,
