@@ -1,0 +1,82 @@
+"""Actions: the v1 and v2 views of the state machines behind bdb changes, and the
+startup and shutdown hooks that run them and the databases' redis servers."""
+
+from re_cli.sandbox import bdb_actions
+from re_cli.sandbox.routes import ApiError, Request, on_shutdown, on_startup, route
+
+
+@on_startup
+def start_actions(sandbox) -> None:
+    bdb_actions.runtime(sandbox).start()
+
+
+@on_shutdown
+def stop_actions(sandbox) -> None:
+    bdb_actions.runtime(sandbox).shutdown()
+    bdb_actions.forget(sandbox)
+
+
+def _all(req: Request) -> list[dict]:
+    with req.sandbox.store.transaction() as tx:
+        actions = tx.list("action")
+    return sorted(actions, key=lambda a: (a.get("started", 0), a.get("action_uid", "")))
+
+
+def _is_state_machine(action: dict) -> bool:
+    return action.get("action_type", "state-machine") == "state-machine"
+
+
+def _v1(action: dict) -> dict:
+    if action.get("name") in bdb_actions.KINDS:
+        return bdb_actions.v1_view(action)
+    return {k: v for k, v in action.items() if not k.startswith("_")}
+
+
+def _v2(action: dict) -> dict:
+    if action.get("name") in bdb_actions.KINDS:
+        return bdb_actions.v2_view(action)
+    return {k: v for k, v in action.items() if not k.startswith("_")}
+
+
+def _one(req: Request) -> dict:
+    uid = req.params["uid"]
+    with req.sandbox.store.transaction() as tx:
+        action = tx.get("action", uid)
+    if action is None:
+        raise ApiError(404, "action_not_found", f"There is no action {uid}.")
+    return action
+
+
+@route("GET", "/v1/actions")
+def list_v1(req: Request):
+    actions = _all(req)
+    return {
+        "actions": [_v1(a) for a in actions if not _is_state_machine(a)],
+        "state-machines": [_v1(a) for a in actions if _is_state_machine(a)],
+    }
+
+
+@route("GET", "/v2/actions")
+def list_v2(req: Request):
+    return [_v2(a) for a in _all(req)]
+
+
+@route("GET", "/v1/actions/{uid}")
+def get_v1(req: Request):
+    return _v1(_one(req))
+
+
+@route("GET", "/v2/actions/{uid}")
+def get_v2(req: Request):
+    return _v2(_one(req))
+
+
+@route("GET", "/v1/actions/bdb/{bdb_uid}")
+def list_for_bdb(req: Request):
+    raw = req.params["bdb_uid"]
+    with req.sandbox.store.transaction() as tx:
+        exists = raw.isdigit() and tx.get("bdb", int(raw)) is not None
+    if not exists:
+        raise ApiError(404, "db_not_exist", f"There is no database with uid {raw}.")
+    return [_v1(a) for a in _all(req)
+            if a.get("object_type") == "bdb" and str(a.get("object_uid")) == raw]
