@@ -1,0 +1,5 @@
+"""`re diagnostics`: diagnostics settings. Declared in spec.py."""
+
+from re_cli.commands import typed
+
+cli = typed.group("diagnostics")

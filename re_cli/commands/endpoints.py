@@ -1,0 +1,5 @@
+"""`re endpoints`: endpoint statistics. Declared in spec.py."""
+
+from re_cli.commands import typed
+
+cli = typed.group("endpoints")

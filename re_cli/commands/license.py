@@ -1,0 +1,5 @@
+"""`re license`: the cluster license. Declared in spec.py."""
+
+from re_cli.commands import typed
+
+cli = typed.group("license")

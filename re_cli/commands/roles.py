@@ -1,0 +1,5 @@
+"""`re roles`: roles. Declared in spec.py."""
+
+from re_cli.commands import typed
+
+cli = typed.group("roles")

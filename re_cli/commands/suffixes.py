@@ -1,0 +1,5 @@
+"""`re suffixes`: dNS suffixes. Declared in spec.py."""
+
+from re_cli.commands import typed
+
+cli = typed.group("suffixes")

@@ -1,0 +1,494 @@
+"""The factory that turns the declarations (spec.py joined with the catalog) into
+click groups and commands. A group module is just `cli = typed.group("nodes")`."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote
+
+import click
+
+from re_cli.commands import spec
+
+STATS_INTERVALS = ("1sec", "10sec", "5min", "15min", "1hour", "12hour", "1week")
+# Query parameters whose flag differs from the parameter's name.
+RENAMED_QUERY = {"stime": "since", "etime": "until", "verbose": "detailed"}
+# A family's own uid parameter, by catalog group.
+FAMILY_KIND = {
+    "bdbs": "bdb", "nodes": "node", "users": "user", "roles": "role",
+    "redis_acls": "redis_acl", "ldap_mappings": "ldap_mapping", "modules": "module",
+}
+METAVARS = {"bdb": "DB", "node": "NODE", "user": "USER", "role": "ROLE",
+            "redis_acl": "ACL", "ldap_mapping": "MAPPING", "module": "MODULE", "crdb": "CRDB"}
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One typed command: the spec row and the catalog's facts about its request."""
+
+    row: spec.Row
+    request: dict
+
+    @property
+    def method(self) -> str:
+        return self.request["method"]
+
+    @property
+    def path(self) -> str:
+        return self.request["path"]
+
+    @property
+    def group(self) -> str:
+        return self.row.group
+
+    @property
+    def verb(self) -> str:
+        return self.row.verb
+
+    @property
+    def summary(self) -> str:
+        return self.request["summary"]
+
+    @property
+    def deprecated(self) -> bool:
+        return bool(self.request["deprecated"])
+
+    @property
+    def node_local(self) -> bool:
+        return self.path.startswith(("/v1/local/", "/v2/local/"))
+
+    @property
+    def takes_body(self) -> bool:
+        return bool(self.request["takes_body"])
+
+    @property
+    def waits(self) -> str | None:
+        return self.request["async"]
+
+    @property
+    def query_names(self) -> list[str]:
+        return [q["name"] for q in self.request["query_params"]]
+
+    @property
+    def dry_run(self) -> bool:
+        return "dry_run" in self.query_names
+
+    @property
+    def permission(self) -> str | None:
+        return self.request["permission"]
+
+    def address_kinds(self) -> list[tuple[str, str | None]]:
+        """(path parameter, object kind or None) in path order."""
+        segments = self.path.split("/")
+        kinds, addressed = [], False
+        for i, segment in enumerate(segments):
+            if not segment.startswith("{"):
+                continue
+            name = segment[1:-1]
+            before = segments[i - 1]
+            kind = None
+            if name == "bdb_uid":
+                kind = "bdb"
+            elif name == "node_uid":
+                kind = "node"
+            elif name == "crdb_guid":
+                kind = "crdb"
+            elif name == "uid" and not addressed:
+                kind = "bdb" if before in ("bdb", "db") else FAMILY_KIND.get(
+                    self.request["group"])
+            addressed = addressed or kind is not None
+            kinds.append((name, kind))
+        return kinds
+
+    def is_destructive(self, action: str | None) -> bool:
+        if self.row.destructive is True:
+            return True
+        return bool(self.row.destructive) and action in self.row.destructive
+
+
+@lru_cache(maxsize=1)
+def declarations() -> list[Declaration]:
+    from re_cli import catalog
+
+    by_key = {f"{r['method']} {r['path']}": r for r in catalog.requests()}
+    return [Declaration(row, by_key[row.key]) for row in spec.rows()]
+
+
+def group_names() -> list[str]:
+    return sorted(spec.GROUP_HELP)
+
+
+# ---------------------------------------------------------------- click parameters
+
+class ActionName(click.ParamType):
+    """An `{action}` path value: documented names complete, dashes or underscores."""
+
+    name = "action"
+
+    def __init__(self, known: tuple):
+        self.known = known
+
+    def convert(self, value, param, ctx):
+        return str(value).replace("-", "_")
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        names = [k.replace("_", "-") for k in self.known]
+        return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def _dash(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _metavar(name: str, kind: str | None) -> str:
+    return METAVARS.get(kind, name.upper())
+
+
+def _query_option(param: dict) -> click.Option:
+    name, kind = param["name"], param["type"]
+    flag = "--" + _dash(RENAMED_QUERY.get(name, name))
+    dest = f"q_{name}"
+    if name == "dry_run":
+        return click.Option(["--dry-run", dest], is_flag=True, default=False,
+                            help="Let the server validate the request; change nothing.")
+    if name == "interval":
+        return click.Option([flag, dest], type=click.Choice(STATS_INTERVALS),
+                            help="Sample interval.")
+    if name in ("stime", "etime"):
+        word = "From" if name == "stime" else "Until"
+        return click.Option([flag, dest], metavar="TIME",
+                            help=f"{word} this time: ISO 8601 or relative (1h, 2d).")
+    if name == "fields":
+        return click.Option([flag, dest], metavar="A,B",
+                            help="Only these fields (the server selects them).")
+    if kind.startswith("boolean"):
+        return click.Option([flag, dest], is_flag=True, default=False,
+                            help=f"Send {name}=true.")
+    if kind.startswith("integer"):
+        return click.Option([flag, dest], type=int, metavar="N", help=f"Query `{name}`.")
+    return click.Option([flag, dest], metavar="VALUE", help=f"Query `{name}`.")
+
+
+def _body_option(flag: tuple) -> click.Option:
+    name, field, kind, text = flag
+    dest = f"b_{field}"
+    if kind == "bool":
+        return click.Option([f"{name}/--no-{name[2:]}", dest], default=None, help=text)
+    if kind == "secret":
+        return click.Option([name, dest], is_flag=True, default=False, help=text)
+    if kind in ("list", "modules", "intlist"):
+        return click.Option([name, dest], multiple=True, metavar="VALUE", help=text)
+    if kind == "int":
+        return click.Option([name, dest], type=int, metavar="N", help=text)
+    metavar = "SIZE" if kind == "memory" else "TEXT"
+    return click.Option([name, dest], metavar=metavar, help=text)
+
+
+def _params(decl: Declaration, fixed_action: str | None) -> list[click.Parameter]:
+    params: list[click.Parameter] = []
+    for name, kind in decl.address_kinds():
+        if name == "action":
+            if fixed_action is None:
+                params.append(click.Argument([f"p_{name}"], metavar="ACTION",
+                                             type=ActionName(decl.row.actions)))
+            continue
+        params.append(click.Argument([f"p_{name}"], metavar=_metavar(name, kind)))
+    if decl.node_local:
+        params.append(click.Option(["--node", "node"], metavar="NODE",
+                                   help="The node to ask: its address or uid "
+                                        "(default: the profile's host)."))
+    params.extend(_query_option(q) for q in decl.request["query_params"])
+    if decl.takes_body:
+        params.append(click.Option(["-d", "--data", "data"], metavar="JSON|@FILE|@-",
+                                   help="Request body; the flags below win over it."))
+        params.extend(_body_option(f) for f in decl.row.flags)
+    if decl.row.destructive:
+        params.append(click.Option(["-y", "--yes", "yes"], is_flag=True, default=False,
+                                   help="Do it without asking (needed off a terminal)."))
+    if decl.waits:
+        params.append(click.Option(["--wait/--no-wait", "wait"], default=None,
+                                   help="Wait for the work to finish "
+                                        "(default: on a terminal)."))
+        params.append(click.Option(["--wait-timeout", "wait_timeout"], type=float,
+                                   metavar="SECONDS", help="Give up waiting after this."))
+    if decl.row.show == "download":
+        params.append(click.Option(["-o", "--output", "output_file"], metavar="FILE",
+                                   type=click.Path(dir_okay=False, allow_dash=True),
+                                   help="Write the archive to FILE (`-` for stdout)."))
+    return params
+
+
+# ---------------------------------------------------------------- help
+
+def _sample(name: str, kind: str | None, decl: Declaration) -> str:
+    if name == "action":
+        return _dash(decl.row.actions[0]) if decl.row.actions else "ACTION"
+    if kind in ("bdb", "node", "user", "role", "redis_acl", "ldap_mapping") or name == "uid":
+        return "1"
+    return name.upper()
+
+
+def examples(decl: Declaration, fixed_action: str | None = None,
+             name: str | None = None) -> list[str]:
+    if decl.row.examples and fixed_action is None:
+        return list(decl.row.examples)
+    words = ["re", decl.group, name or decl.verb]
+    words += [_sample(n, k, decl) for n, k in decl.address_kinds()
+              if not (n == "action" and fixed_action)]
+    if decl.takes_body and not decl.row.flags and not decl.row.actions:
+        words.append("--data @body.json")
+    if decl.row.destructive is True or (fixed_action and decl.is_destructive(fixed_action)):
+        words.append("--yes")
+    if decl.row.show == "download":
+        words.append("--output debuginfo.tar.gz")
+    return [" ".join(words)]
+
+
+def _help(decl: Declaration, fixed_action: str | None, name: str) -> str:
+    notes = []
+    if fixed_action:
+        notes.append(f"Shorthand for `re {decl.group} {decl.verb} ... {_dash(fixed_action)}`.")
+    if decl.deprecated:
+        notes.append("Deprecated by the API; it still works on clusters that have it.")
+    if decl.node_local:
+        notes.append("Acts on one node only: --node names it (address or uid).")
+    if decl.row.destructive is True or (fixed_action and decl.is_destructive(fixed_action)):
+        notes.append("Destructive: asks first on a terminal; off a terminal it needs --yes.")
+    elif decl.row.destructive and not fixed_action:
+        acts = ", ".join(_dash(a) for a in decl.row.destructive)
+        notes.append(f"Destructive for {acts}: asks first, or needs --yes off a terminal.")
+    if decl.waits:
+        notes.append("Waits for the work to finish on a terminal (--wait/--no-wait).")
+    if decl.takes_body:
+        notes.append("The body comes from --data and the flags; a flag wins over --data.")
+    lines = [("[deprecated] " if decl.deprecated else "") + decl.summary, ""]
+    if notes:
+        lines += [" ".join(notes), ""]
+    lines += ["\b", "Examples:"] + [f"  {e}" for e in examples(decl, fixed_action, name)]
+    permission = f", permission {decl.permission}" if decl.permission else ""
+    lines += ["", f"Request: {decl.method} {decl.path}{permission}."]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- running
+
+def _path_values(decl, client, kwargs, fixed_action) -> dict:
+    from re_cli import addressing
+
+    values = {}
+    for name, kind in decl.address_kinds():
+        if name == "action":
+            values[name] = fixed_action or kwargs[f"p_{name}"]
+            continue
+        values[name] = addressing.resolve(client, kind, kwargs[f"p_{name}"])
+    return values
+
+
+def _query(decl, kwargs) -> dict:
+    query = {}
+    for name in decl.query_names:
+        value = kwargs.get(f"q_{name}")
+        if value is None or value is False or value == "":
+            continue
+        if value is True:
+            value = "true"
+        elif name in ("stime", "etime"):
+            from re_cli.stats_view import parse_when
+
+            value = parse_when(value)
+        query[name] = value
+    return query
+
+
+def _body(decl, kwargs):
+    from re_cli.commands.inputs import flag_value, merge_body, parse_data
+
+    if not decl.takes_body:
+        return None
+    data = parse_data(kwargs["data"]) if kwargs.get("data") is not None else None
+    flags = {}
+    for name, field, kind, _ in decl.row.flags:
+        value = kwargs.get(f"b_{field}")
+        if value is None or value is False or value == ():
+            continue
+        flags[field] = flag_value(kind, name, value)
+    return merge_body(data, flags)
+
+
+def _client_for(app, decl, kwargs):
+    client = app.out().client()
+    if not decl.node_local or not kwargs.get("node"):
+        return client
+    import dataclasses
+
+    from re_cli import addressing
+    from re_cli.http import Client
+
+    address = addressing.node_address(client, kwargs["node"])
+    settings = dataclasses.replace(app.settings(), host=address)
+    local = Client(settings, verbose=app.verbose)
+    local.on_response = client.on_response
+    return local
+
+
+def _confirm(decl, client, values, kwargs, action) -> None:
+    from re_cli import confirm
+
+    what = f"{decl.group} {decl.verb}" + (f" {_dash(action)}" if action else "")
+    confirm.require_yes_off_terminal(f"`re {what}`", kwargs.get("yes", False))
+    if kwargs.get("yes"):
+        return
+    target = " ".join(v for k, v in values.items() if k != "action")
+    name = None
+    if decl.group == "bdbs" and "uid" in values:
+        bdb = client.request("GET", f"/v1/bdbs/{values['uid']}",
+                             params={"fields": "uid,name"}).json()
+        name = bdb.get("name") if isinstance(bdb, dict) else None
+    confirm.ask(f"{what} {target}".strip(), False, type_to_confirm=name)
+
+
+def _current(decl, client, path):
+    """The object as it is now, for a dry run's diff (updates only)."""
+    if decl.method not in ("PUT", "PATCH"):
+        return None
+    has_get = any(d.method == "GET" and d.path == decl.path for d in declarations())
+    if not has_get:
+        return None
+    current = client.request("GET", path).json()
+    return current if isinstance(current, dict) else None
+
+
+def _display(app, decl, response, fields) -> None:
+    if decl.row.show == "stats":
+        from re_cli import stats_view
+
+        stats_view.show(app, response)
+    elif decl.row.show in ("text", "ndjson"):
+        from re_cli import download
+
+        download.show_text(app, response)
+    else:
+        app.out().show(response, kind=decl.row.kind, fields=fields)
+
+
+def _download(app, decl, client, path, query, kwargs) -> None:
+    """Archives stream to --output with a progress bar; node-local ones come whole."""
+    from re_cli import download
+
+    if client is app.client():
+        download.save(app, download.fetch(app, path, query or None), kwargs.get("output_file"))
+        return
+    response = client.request("GET", path, params=query or None)
+    download.show(app, response, kwargs.get("output_file"))
+
+
+def _follow(app, decl, response, path) -> None:
+    from re_cli import wait
+
+    wait.follow(app, response, {**decl.request, "resolved_path": path})
+
+
+def _run(decl: Declaration, fixed_action: str | None, kwargs: dict) -> None:
+    from re_cli import confirm
+    from re_cli.app import App
+
+    app = click.get_current_context().find_object(App)
+    action = fixed_action or kwargs.get("p_action")
+    destructive = decl.is_destructive(action)
+    if destructive:  # refuse off a terminal before any request or stdin read
+        confirm.require_yes_off_terminal(f"`re {decl.group} {decl.verb}`",
+                                         kwargs.get("yes", False))
+    if kwargs.get("wait") is not None:
+        app.wait = kwargs["wait"]
+    if kwargs.get("wait_timeout") is not None:
+        app.wait_timeout = kwargs["wait_timeout"]
+
+    query = _query(decl, kwargs)
+    body = _body(decl, kwargs)
+    fields = kwargs.get("q_fields")
+    client = app.out().client()
+    values = _path_values(decl, client, kwargs, fixed_action)
+    path = decl.path.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+    if destructive:
+        _confirm(decl, client, values, kwargs, action)
+    client = _client_for(app, decl, kwargs)
+
+    if decl.row.show == "download":
+        _download(app, decl, client, path, query, kwargs)
+        return
+    current = _current(decl, client, path) if query.get("dry_run") else None
+    response = client.request(decl.method, path, params=query or None, json=body)
+    if query.get("dry_run"):
+        from re_cli import dryrun
+
+        dryrun.show(app, response, current, body)
+        return
+    _display(app, decl, response, fields.split(",") if fields else None)
+    if decl.waits:
+        _follow(app, decl, response, path)
+
+
+def command(decl: Declaration, fixed_action: str | None = None,
+            name: str | None = None) -> click.Command:
+    name = name or decl.verb
+    summary = ("[deprecated] " if decl.deprecated else "") + decl.summary
+    if fixed_action:
+        summary = f"The same as `{decl.verb} ... {_dash(fixed_action)}`."
+
+    def callback(**kwargs):
+        _run(decl, fixed_action, kwargs)
+
+    cmd = click.Command(name, callback=callback, params=_params(decl, fixed_action),
+                        help=_help(decl, fixed_action, name), short_help=summary,
+                        context_settings={"help_option_names": ["-h", "--help"]})
+    cmd.declaration = decl
+    cmd.shorthand_for = decl.verb if fixed_action else None
+    return cmd
+
+
+def _shorthands(decl: Declaration) -> list[tuple[str, str]]:
+    """(command name, action) for a request that starts a named action."""
+    if not decl.row.actions or decl.method in ("GET", "DELETE") or decl.verb == "validate":
+        return []
+    return [(_dash(a), a) for a in decl.row.actions]
+
+
+class TypedGroup(click.Group):
+    """A command group whose commands come from the declarations."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        main, short = [], []
+        for name in self.list_commands(ctx):
+            cmd = self.commands[name]
+            if cmd.hidden:
+                continue
+            row = (name, cmd.get_short_help_str(limit=formatter.width - 30))
+            (short if getattr(cmd, "shorthand_for", None) else main).append(row)
+        with formatter.section("Commands"):
+            formatter.write_dl(main)
+        if short:
+            with formatter.section("Shorthands"):
+                formatter.write_dl(short)
+
+
+def group(name: str) -> click.Group:
+    """The click group `re NAME`, with one command per declared request."""
+    decls = [d for d in declarations() if d.group == name]
+    if not decls:
+        raise ValueError(f"no declarations for group `{name}`")
+    grp = TypedGroup(name, help=spec.GROUP_HELP[name] + _group_examples(name, decls),
+                     short_help=spec.GROUP_HELP[name],
+                     context_settings={"help_option_names": ["-h", "--help"]})
+    for decl in decls:
+        grp.add_command(command(decl))
+    for decl in decls:
+        for alias, action in _shorthands(decl):
+            if alias not in grp.commands:
+                grp.add_command(command(decl, fixed_action=action, name=alias))
+    return grp
+
+
+def _group_examples(name: str, decls: list[Declaration]) -> str:
+    first = examples(decls[0])[0]
+    return f"\n\n\b\nExamples:\n  {first}\n  re {name} COMMAND --help"
