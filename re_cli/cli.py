@@ -192,7 +192,7 @@ def run(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except errors.ReError as exc:
-        return _fail(f"re: {exc}", exc.code)
+        return _fail(f"re: {exc}", exc.code) if str(exc) else exc.code
     except KeyboardInterrupt:
         return errors.INTERRUPTED
     except BrokenPipeError:

@@ -7,7 +7,9 @@ import time
 
 from re_cli import __version__, errors
 
-VERSION_PREFIX = re.compile(r"^/v\d+(/|$)")
+# Paths that are left as they are; others get /v1 in front. /sandbox/ is the local
+# sandbox's own control API.
+KEEP_PATH = re.compile(r"^/(v\d+|sandbox)(/|$)")
 BUSY_TRIES = 3
 BUSY_PAUSES = (0.5, 1.5)  # three tries spread over about two seconds
 TRACE_BODY_LIMIT = 64 * 1024
@@ -18,7 +20,7 @@ def api_path(path: str) -> str:
     """`/bdbs`, `bdbs` and `/v1/bdbs` all mean `/v1/bdbs`; other versions stay."""
     if not path.startswith("/"):
         path = "/" + path
-    if VERSION_PREFIX.match(path):
+    if KEEP_PATH.match(path):
         return path
     return "/v1" + path
 
@@ -156,9 +158,11 @@ class Client:
         session = self.session()
         request_headers = {"Content-Type": content_type} if content_type else {}
         request_headers.update(headers or {})
+        # An Authorization header given by the caller (a JWT, say) replaces ours.
+        own_auth = any(name.lower() == "authorization" for name in request_headers)
         prepared = session.prepare_request(requests.Request(
             method, self.settings.base_url + path, params=params, data=body,
-            headers=request_headers))
+            headers=request_headers, auth=_keep_headers if own_auth else None))
         if self.verbose:
             self._trace_request(prepared)
 
@@ -203,6 +207,10 @@ class Client:
         if self.verbose > 1 and response.content:
             lines.append(trace_body(response.content))
         self._trace("\n".join(lines))
+
+
+def _keep_headers(prepared):
+    return prepared
 
 
 def _body(json, data) -> tuple[bytes | None, str | None]:

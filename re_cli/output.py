@@ -9,6 +9,8 @@ import json
 import os
 import sys
 
+from re_cli import errors
+
 DIM = "\x1b[2m"
 RESET = "\x1b[0m"
 
@@ -23,6 +25,15 @@ def quiet_broken_pipe() -> None:
     """The reader went away (`re ... | head -1`): stop without a second error at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+class ReaderGone(errors.ReError):
+    """stdout's reader closed it (`re ... | head -1`): stop quietly, with success."""
+
+    code = errors.OK
+
+    def __init__(self):
+        super().__init__("")
 
 
 def _isatty(stream) -> bool:
@@ -98,13 +109,17 @@ class Output:
         render.print_value(value, kind=kind, fields=fields, color=self.color)
 
     def write_bytes(self, data: bytes) -> None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            # Handled here: click would turn it into exit 1 before run() saw it.
+            quiet_broken_pipe()
+            raise ReaderGone() from None
 
     def write_text(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        self.write_bytes(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
 
     # ---- messages on stderr
 

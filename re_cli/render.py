@@ -18,7 +18,7 @@ from rich.text import Text
 from re_cli import humanize
 
 CELL_LIMIT = 60  # nested values in list rows are cut here; the object view shows all
-GENERIC_COLUMN_LIMIT = 8
+GENERIC_COLUMN_LIMIT = 6
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ def cell(value, limit: int | None = None) -> str:
     """One value as short text: JSON spellings for scalars, compact JSON for the rest."""
     if value is None:
         return "-"
+    if value == [] or value == {}:
+        return json.dumps(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -111,7 +113,7 @@ def list_table(rows: list, kind: str | None, fields) -> Table:
 
     columns = columns_for(objects, kind, fields)
     for column in columns:
-        table.add_column(Text(column.header), overflow="fold")
+        table.add_column(Text(column.header), overflow="fold", min_width=len(column.header))
     for obj in objects:
         table.add_row(*(Text(human_cell(c.field, c.value(obj), CELL_LIMIT)) for c in columns))
     return table
@@ -138,8 +140,14 @@ def print_value(value, kind: str | None = None, fields=None, color: bool = True)
         if not value:
             sys.stderr.write("(no items)\n")
             return
-        console.print(list_table(value, kind, fields))
+        shown = list_table(value, kind, fields)
     elif isinstance(value, dict):
-        console.print(object_table(value, fields))
+        shown = object_table(value, fields)
     else:
-        console.print(Text(cell(value)))
+        shown = Text(cell(value))
+    try:
+        console.print(shown)
+    except SystemExit:  # rich's answer to a closed stdout: it has already muted it
+        from re_cli.output import ReaderGone
+
+        raise ReaderGone() from None

@@ -149,3 +149,49 @@ def re_run(home):
                       done.stderr.decode(errors="replace"), done.stdout)
 
     return run
+
+
+@pytest.fixture
+def re_tty(home):
+    """Run `re` with stdout on a pseudo-terminal (isatty is true), stderr on a pipe
+    unless `stderr_tty`: re_tty(*args, env={...}) -> Result, with the pty's
+    CRLF line ends turned back into LF."""
+    import fcntl
+    import struct
+    import termios
+    import threading
+
+    def run(*args: str, env: dict | None = None, stderr_tty: bool = False,
+            timeout: float = 60) -> Result:
+        full_env = isolated_env(home)
+        full_env.update(env or {})
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        proc = subprocess.Popen([sys.executable, "-m", "re_cli", *args], env=full_env,
+                                stdin=subprocess.DEVNULL, stdout=slave,
+                                stderr=slave if stderr_tty else subprocess.PIPE)
+        os.close(slave)
+        err_chunks: list[bytes] = []
+        reader = None
+        if not stderr_tty:
+            reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()))
+            reader.start()
+        out_chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not data:
+                break
+            out_chunks.append(data)
+        os.close(master)
+        code = proc.wait(timeout=timeout)
+        if reader is not None:
+            reader.join(timeout)
+            proc.stderr.close()
+        out = b"".join(out_chunks).replace(b"\r\n", b"\n")
+        err = b"".join(err_chunks)
+        return Result(code, out.decode(errors="replace"), err.decode(errors="replace"), out)
+
+    return run
