@@ -128,7 +128,7 @@ _TIME_FIELDS = re.compile(
 )
 
 
-def for_field(name: str, value):
+def for_field(name: str, value, now: float | None = None):
     """`value` shown for people, chosen by its field name; unchanged when the name
     says nothing or the value does not fit (such as `repl_backlog_size: "auto"`)."""
     if not isinstance(name, str):
@@ -141,5 +141,5 @@ def for_field(name: str, value):
         # Times are only ever strings or epochs; a number under a `_time` name that
         # is small is a duration in disguise (max_aof_load_time), so leave it be.
         if isinstance(value, str) or (_number(value) or 0) > 10**9:
-            return timestamp(value)
+            return timestamp(value, now)
     return value
