@@ -1,26 +1,17 @@
-"""Statistics of nodes, databases and shards (the v1 stats requests).
+"""Statistics of databases and shards (the v1 stats requests).
 
 Samples come from `common.stats_samples`: the same object, metric and time always give
 the same value, the window follows `interval`, `stime` and `etime`, and no interval
 reaches back further than the number of samples the reference says a cluster keeps.
 Metrics that only apply to flash (bigstore) databases are left out, as a cluster leaves
-out metrics that do not apply. The cluster's own stats live with the cluster handlers.
+out metrics that do not apply. The cluster's and the nodes' stats live with their own
+handlers.
 """
 
 from re_cli.sandbox.common import stats_samples
 from re_cli.sandbox.routes import ApiError, Request, route
 
 GB = 1024**3
-
-NODE_METRICS = {
-    "available_memory": (9e9, 13e9), "avg_latency": (0.1, 0.6), "conns": (0, 12),
-    "cpu_idle": (0.80, 0.97), "cpu_system": (0.01, 0.05), "cpu_user": (0.02, 0.12),
-    "cur_aof_rewrites": (0, 0), "egress_bytes": (200, 20000),
-    "ephemeral_storage_avail": (50e9, 60e9), "ephemeral_storage_free": (53e9, 63e9),
-    "free_memory": (11e9, 15e9), "ingress_bytes": (100, 10000),
-    "persistent_storage_avail": (100e9, 116e9), "persistent_storage_free": (106e9, 123e9),
-    "provisional_memory": (9e9, 12e9), "total_req": (0, 700),
-}
 
 DB_RATES = {
     "avg_latency": (80, 900), "avg_other_latency": (50, 600), "avg_read_latency": (60, 700),
@@ -109,56 +100,6 @@ def _int_or_404(raw: str, what: str) -> int:
     if not raw.isdigit():
         raise ApiError(404, f"{what}_not_exist", f"There is no {what} with uid {raw}.")
     return int(raw)
-
-
-# nodes
-
-def _nodes(req: Request) -> list[dict]:
-    with req.sandbox.store.transaction() as tx:
-        return tx.list("node")
-
-
-def _node(req: Request) -> dict:
-    uid = _int_or_404(req.params["uid"], "node")
-    with req.sandbox.store.transaction() as tx:
-        node = tx.get("node", uid)
-    if node is None:
-        raise ApiError(404, "node_not_exist", f"There is no node with uid {uid}.")
-    return node
-
-
-def _node_series(node: dict, query: dict) -> list[dict]:
-    return stats_samples(f"node:{node['uid']}", query, NODE_METRICS)
-
-
-@route("GET", "/v1/nodes/stats")
-def nodes_stats(req: Request):
-    nodes = _nodes(req)
-    if not nodes:
-        raise ApiError(404, "node_not_exist", "There are no nodes.")
-    return [{"uid": str(n["uid"]), "intervals": _node_series(n, req.query)} for n in nodes]
-
-
-@route("GET", "/v1/nodes/stats/{uid}")
-def node_stats(req: Request):
-    node = _node(req)
-    return {"uid": str(node["uid"]), "intervals": _node_series(node, req.query)}
-
-
-@route("GET", "/v1/nodes/stats/last")
-def nodes_stats_last(req: Request):
-    query = _last_query(req)
-    nodes = _nodes(req)
-    if not nodes:
-        raise ApiError(404, "node_not_exist", "There are no nodes.")
-    return {str(n["uid"]): _last(_node_series(n, query), query) for n in nodes}
-
-
-@route("GET", "/v1/nodes/stats/last/{uid}")
-def node_stats_last(req: Request):
-    query = _last_query(req)
-    node = _node(req)
-    return {str(node["uid"]): _last(_node_series(node, query), query)}
 
 
 # databases
