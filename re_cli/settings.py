@@ -96,6 +96,9 @@ def resolve(app) -> Settings:
             raise ConfigError(f"default_profile `{name}` is not a profile in "
                               f"{config.config_path()}; run `re profile use NAME`")
         name = None
+    if not name and profiles and not (_env("RE_HOST") and _env("RE_USER")):
+        raise ConfigError(f"no profile chosen and no default_profile in {config.config_path()}: "
+                          f"pass -p NAME or run `re profile use NAME`")
     profile = profiles.get(name, {}) if name else {}
 
     host = _env("RE_HOST") or profile.get("host")
