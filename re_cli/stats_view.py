@@ -157,8 +157,9 @@ def _number(value) -> float | None:
 
 
 def sparkline(values: list[float | None], width: int = SPARK_POINTS) -> str:
-    """`▁▃▅█` for a series; a gap is a space; a flat series sits on the lowest bar."""
-    values = values[-width:]
+    """`▁▃▅█` for a series, squeezed to `width` marks by averaging neighbours; a gap is
+    a space; a flat series sits on the lowest bar."""
+    values = squeeze(values, width)
     known = [v for v in values if v is not None]
     if not known:
         return ""
@@ -173,6 +174,18 @@ def sparkline(values: list[float | None], width: int = SPARK_POINTS) -> str:
         else:
             marks.append(SPARKS[round((value - low) / span * (len(SPARKS) - 1))])
     return "".join(marks)
+
+
+def squeeze(values: list[float | None], width: int) -> list[float | None]:
+    """At most `width` values, each the mean of its share of the series."""
+    if len(values) <= width:
+        return list(values)
+    squeezed = []
+    for index in range(width):
+        share = values[index * len(values) // width:(index + 1) * len(values) // width]
+        known = [v for v in share if v is not None]
+        squeezed.append(sum(known) / len(known) if known else None)
+    return squeezed
 
 
 # Metrics in bytes, and metrics in bytes per second, by name.
@@ -206,32 +219,47 @@ def show(app, response) -> None:
         return
 
     from rich.console import Console
+    from rich.text import Text
 
     console = Console(no_color=not out.color, highlight=False, soft_wrap=False)
-    for uid, samples in objects:
-        console.print(metrics_table(uid, samples))
+    for index, (uid, samples) in enumerate(objects):
+        title = heading(uid, samples)
+        if index:
+            console.print()
+        if title:
+            console.print(Text(title, style="bold"))
+        console.print(metrics_table(samples))
     if out.stdout_tty:
         out.status(response)
 
 
-def metrics_table(uid: str | None, samples: list[dict]):
-    """A rich table: one row per metric with latest value, min-max range and trend."""
+def heading(uid: str | None, samples: list[dict]) -> str:
+    """`uid 1: every 5min, from ... to ...`."""
+    parts = [f"uid {uid}" if uid else None, _window(samples)]
+    return ": ".join(p for p in parts if p)
+
+
+def metrics_table(samples: list[dict]):
+    """A rich table, one row per metric: its latest value, and with several samples
+    its min-max range and a sparkline of its series."""
     from rich.table import Table
     from rich.text import Text
 
-    window = _window(samples)
-    title = " ".join(part for part in (f"uid {uid}" if uid else None, window) if part)
-    table = Table(title=Text(title) if title else None, title_justify="left",
-                  header_style="bold", box=None, pad_edge=False)
+    series = len(samples) > 1
+    table = Table(header_style="bold", box=None, pad_edge=False)
     table.add_column("metric")
-    table.add_column("latest", justify="right")
-    table.add_column("min - max", justify="right")
-    table.add_column(f"trend ({len(samples)} samples)" if len(samples) > 1 else "trend")
+    table.add_column("latest" if series else "value", justify="right")
+    if series:
+        table.add_column("min - max", justify="right")
+        table.add_column(f"trend ({len(samples)} samples)")
     for name, values in sorted(metric_series(samples).items()):
         known = [v for v in values if v is not None]
         latest = next((v for v in reversed(values) if v is not None), None)
-        span = f"{format_metric(name, min(known))} - {format_metric(name, max(known))}"
-        table.add_row(Text(name), format_metric(name, latest), span, sparkline(values))
+        row = [Text(name), format_metric(name, latest)]
+        if series:
+            row += [f"{format_metric(name, min(known))} - {format_metric(name, max(known))}",
+                    sparkline(values)]
+        table.add_row(*row)
     return table
 
 
