@@ -66,6 +66,7 @@ class Builder:
         return matches[0] if len(matches) == 1 else None
 
     def field_schema(self, owner: str, fld: dict, seen: frozenset) -> dict:
+        read_only = fld["name"] in self.by_name[owner].get("read_only_fields", [])
         raw = fld["type"].strip()
         kind = raw.split(",")[0].strip()
         schema: dict
@@ -98,7 +99,7 @@ class Builder:
             value = typed_default(schema.get("type", ""), default)
             if value is not None:
                 schema["default"] = value
-        if fld.get("read_only"):
+        if fld.get("read_only") or read_only:
             schema["readOnly"] = True
         if fld.get("deprecated"):
             schema["deprecated"] = True
