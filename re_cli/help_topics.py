@@ -45,7 +45,11 @@ FILES = [
                   "otherwise."),
 ]
 
-EXAMPLE_CONFIG = """\
+# Any 64 hex digits will do in an example; these are the SHA-256 of b"example".
+EXAMPLE_FINGERPRINT = ("50:D8:58:E0:98:5E:CC:7F:60:41:8A:AF:0C:C5:AB:58:"
+                       "7F:42:C2:57:0A:88:40:95:A9:E8:CC:AC:D0:F6:54:5C")
+
+EXAMPLE_CONFIG = f"""\
 default_profile = "prod"
 
 [profiles.prod]
@@ -58,7 +62,7 @@ timeout = 20
 [profiles.lab]
 host = "10.0.0.12"
 user = "ops@example.com"
-fingerprint = "3B:1F:...:9A"     # the 64 hex digits of a pinned certificate
+fingerprint = "{EXAMPLE_FINGERPRINT}"
 password_command = "pass show re/lab"
 
 [profiles.sandbox]
