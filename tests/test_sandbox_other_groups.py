@@ -262,7 +262,7 @@ def test_ldap_mapping_crud(api):
     updated = api.ok("PUT", f"/v1/ldap_mappings/{uid}", json={"role_uids": [1, 2]})
     assert updated["role_uids"] == [1, 2] and updated["name"] == name
 
-    assert api.error(409, "POST", "/v1/ldap_mappings", json=body)["error_code"] == \
+    assert api.error(400, "POST", "/v1/ldap_mappings", json=body)["error_code"] == \
         "name_already_exists"
     assert api.error(400, "POST", "/v1/ldap_mappings",
                      json={"name": "x"})["error_code"] == "missing_field"

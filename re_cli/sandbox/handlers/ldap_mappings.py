@@ -31,7 +31,7 @@ def load(tx, uid: str) -> dict:
 
 
 def check(tx, body: dict, uid: int | None) -> None:
-    """400 for a field of the wrong kind, 409 for a name another mapping has."""
+    """400 for a field of the wrong kind or a name another mapping has."""
     for name, value in body.items():
         if name not in FIELDS:
             raise ApiError(400, "invalid_param", f"`{name}` is not a field of ldap_mapping")
@@ -62,7 +62,7 @@ def check(tx, body: dict, uid: int | None) -> None:
     if "name" in body:
         for other in tx.list(KIND):
             if other["name"] == body["name"] and other["uid"] != uid:
-                raise ApiError(409, "name_already_exists",
+                raise ApiError(400, "name_already_exists",
                                f"an LDAP mapping named {body['name']} already exists")
 
 
