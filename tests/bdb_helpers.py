@@ -58,8 +58,9 @@ def delete_bdb(s, box, uid: int) -> None:
     wait_gone(s, box, uid)
 
 
-def redis_pids(data_dir: Path) -> list[int]:
-    """Live redis-server processes whose working directory is under data_dir/redis."""
+def redis_pids(data_dir: Path, uid: int | None = None) -> list[int]:
+    """Live redis-server processes working under data_dir/redis (of bdb `uid` only, when
+    given)."""
     root = (Path(data_dir) / "redis").resolve()
     found = []
     for entry in Path("/proc").iterdir():
@@ -70,6 +71,8 @@ def redis_pids(data_dir: Path) -> list[int]:
             cwd = Path(os.readlink(entry / "cwd"))
         except OSError:
             continue
-        if b"redis-server" in cmdline and root in cwd.parents:
+        if b"redis-server" not in cmdline or root not in cwd.parents:
+            continue
+        if uid is None or cwd.name == f"bdb-{uid}":
             found.append(int(entry.name))
     return found
