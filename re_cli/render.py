@@ -50,6 +50,15 @@ COLUMNS: dict[str, list[Column]] = {
         Column("port", _endpoint_port),
         Column("shards", lambda o: o.get("shards_count")),
     ],
+    "node": [
+        field("uid"), field("addr"), field("status"), field("shard_count", "shards"),
+        field("total_memory", "memory"), field("software_version", "version"),
+        field("rack_id", "rack"),
+    ],
+    "user": [
+        field("uid"), field("name"), field("email"), field("role"), field("status"),
+        field("auth_method", "auth"),
+    ],
 }
 
 
