@@ -269,5 +269,6 @@ def status(data_dir: Path | None) -> None:
     state = _state(data_dir)
     if state is None or not _listening(state.get("host", "127.0.0.1"), int(state["port"])):
         click.echo(f"not running (data dir {data_dir})")
-        raise click.exceptions.Exit(1)
+        # SystemExit, not click's Exit: `re`'s runner drops the code click returns for it.
+        sys.exit(1)
     click.echo(f"running at {state['url']} (pid {state['pid']}, data dir {data_dir})")
