@@ -185,8 +185,11 @@ def crdb_task_tracker(app, task_id: str) -> Tracker:
     def poll() -> Snapshot:
         body = app.client().request("GET", f"/v1/crdb_tasks/{task_id}").json()
         snapshot = read_action(body)
-        if snapshot.error is None and snapshot.done is False and isinstance(body, dict):
+        if snapshot.error is None and not snapshot.done and isinstance(body, dict):
             snapshot.progress = _crdb_progress(body.get("progress"))
+            step = _crdb_step(body.get("progress"))
+            if step and snapshot.status:
+                snapshot.status = f"{snapshot.status}: {step}"
         return snapshot
 
     return Tracker(f"crdb task {task_id}", poll, f"`re api GET /v1/crdb_tasks/{task_id}`")
@@ -351,6 +354,14 @@ def _crdb_progress(progress) -> float | None:
     if not values or None in values:
         return None
     return sum(values) / len(values)
+
+
+def _crdb_step(progress) -> str | None:
+    """The step all clusters are at (`committing`), when they agree and say it in words."""
+    clusters = progress.get("clusters") if isinstance(progress, dict) else None
+    steps = {c.get("progress") for c in clusters or [] if isinstance(c, dict)}
+    step = steps.pop() if len(steps) == 1 else None
+    return step if isinstance(step, str) and _percent(step) is None else None
 
 
 def _join(*parts) -> str:
