@@ -14,7 +14,6 @@ Only the standard library and click are imported here; requests only on a refres
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -78,6 +77,8 @@ def _read(path: Path) -> dict:
 
 
 def _write(path: Path, data: dict) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".names.", suffix=".tmp")
     try:
