@@ -52,6 +52,10 @@ def api(sandbox) -> Api:
 def bdb_uid(api) -> int:
     name = f"other-groups-{uuid.uuid4().hex[:6]}"
     bdb = api.ok("POST", "/v1/bdbs", json={"name": name, "memory_size": 100 * 1024**2})
+    end = time.monotonic() + 30
+    while api.ok("GET", f"/v1/bdbs/{bdb['uid']}")["status"] != "active":
+        assert time.monotonic() < end, "the database never became active"
+        time.sleep(0.05)
     return bdb["uid"]
 
 
