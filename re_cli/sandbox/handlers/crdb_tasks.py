@@ -62,7 +62,7 @@ def in_commit(task: dict, now: float) -> bool:
     return now - task["_queued"] >= task["_delay"] * COMMIT_AT
 
 
-def view(task: dict, now: float, verbose: bool = True) -> dict:
+def view(task: dict, now: float) -> dict:
     status = phase(task, now)
     out = public(task)
     out["status"] = status
@@ -72,8 +72,7 @@ def view(task: dict, now: float, verbose: bool = True) -> dict:
         out["ended"] = iso(task["_queued"] + task["_delay"])
     elif status == "failed":
         out["ended"] = iso(task["_failed_at"])
-    if verbose:
-        out["progress"] = progress(task, status, now)
+    out["progress"] = progress(task, status, now)
     return out
 
 
@@ -142,7 +141,8 @@ def get(req):
     with req.sandbox.store.transaction() as tx:
         settle(tx)
         task = get_task(tx, req.params["task_id"])
-    return view(task, time.time(), verbose=req.flag("verbose"))
+    # `verbose` is accepted; every view already carries the task's progress.
+    return view(task, time.time())
 
 
 @route("POST", "/v1/crdb_tasks/{task_id}/actions/cancel")
