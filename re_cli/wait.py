@@ -114,7 +114,7 @@ def tracker_for(app, kind: str, response, request_info: dict) -> Tracker | None:
     if kind == "bootstrap_poll":
         return bootstrap_tracker(app)
     if kind == "state" and path:
-        return gone_tracker(app, path)
+        return gone_tracker(app, path, _action_uid(body))
     if kind == "bdb_fields" and path:
         return bdb_fields_tracker(app, path)
     return None
@@ -226,11 +226,25 @@ def bootstrap_tracker(app) -> Tracker:
     return Tracker("bootstrap", poll, "`re api GET /v1/bootstrap`")
 
 
-def gone_tracker(app, path: str) -> Tracker:
-    """An object being deleted: done when its GET answers 404."""
+def gone_tracker(app, path: str, action_uid: str | None = None) -> Tracker:
+    """An object being deleted: done when its GET answers 404. When the delete answered
+    with an action uid (the reference documents none), that action is followed first,
+    so that a failed delete is reported as failed rather than waited out."""
     what = _object_label(path)
+    action = action_tracker(app, action_uid) if action_uid else None
+    seen = {"action_over": action is None, "deleting": False}
 
     def poll() -> Snapshot:
+        if not seen["action_over"]:
+            try:
+                snapshot = action.poll()
+            except errors.ApiError as exc:
+                if exc.status != 404:
+                    raise
+                snapshot = Snapshot(done=True)  # the cluster keeps no such action: go by GET
+            if snapshot.error is not None or not snapshot.done:
+                return snapshot
+            seen["action_over"] = True
         try:
             body = app.client().request("GET", path).json()
         except errors.ApiError as exc:
@@ -238,6 +252,11 @@ def gone_tracker(app, path: str) -> Tracker:
                 return Snapshot(status="deleted", done=True)
             raise
         status = body.get("status") if isinstance(body, dict) else None
+        if status == "delete-pending":
+            seen["deleting"] = True
+        elif seen["deleting"] and status == "active":
+            return Snapshot(status=status, error="it is active again: the delete did not "
+                                                 "go through", body=body)
         return Snapshot(status=status, body=body)
 
     return Tracker(f"deleting {what}", poll, f"`re api GET {path}` answers 404 once it is gone")
