@@ -211,3 +211,82 @@ def test_stats_alerts_license_modules(sandbox):
     one = s.get(f"{sandbox.url}/v1/modules/{modules[0]['uid']}").json()
     assert one["uid"] == modules[0]["uid"]
     assert s.get(f"{sandbox.url}/v1/modules/nope").status_code == 404
+
+
+def test_node_maintenance_action_is_polled_by_name(sandbox):
+    import time
+
+    s = session(sandbox)
+    started = s.post(f"{sandbox.url}/v1/nodes/3/actions/maintenance_on", json={})
+    assert started.status_code == 200
+    assert started.json()["name"] == "maintenance_on" and started.json()["action_uid"]
+    busy = s.post(f"{sandbox.url}/v1/nodes/3/actions/maintenance_on", json={})
+    assert busy.status_code == 409
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        action = s.get(f"{sandbox.url}/v1/nodes/3/actions/maintenance_on").json()
+        assert action["status"] in ("queued", "running", "completed")
+        if action["status"] == "completed":
+            break
+        time.sleep(0.1)
+    assert action["progress"] == 100.0
+    assert s.get(f"{sandbox.url}/v1/nodes/3").json()["accept_servers"] is False
+    snapshots = s.get(f"{sandbox.url}/v1/nodes/3/snapshots").json()
+    assert snapshots and snapshots[0]["maintenance"] is True
+    listed = s.get(f"{sandbox.url}/v1/nodes/3/actions").json()["actions"]
+    assert any(a["name"] == "maintenance_on" for a in listed)
+
+    s.post(f"{sandbox.url}/v1/nodes/3/actions/maintenance_off", json={}).raise_for_status()
+    while time.monotonic() < deadline:
+        if s.get(f"{sandbox.url}/v1/nodes/3/actions/maintenance_off").json()["status"] == \
+                "completed":
+            break
+        time.sleep(0.1)
+    assert s.get(f"{sandbox.url}/v1/nodes/3").json()["accept_servers"] is True
+    assert s.get(f"{sandbox.url}/v1/nodes/3/actions/remove").status_code == 404
+    assert s.post(f"{sandbox.url}/v1/nodes/3/actions/explode").status_code == 400
+
+
+def test_cluster_settings_beside_the_cluster(sandbox):
+    s = session(sandbox)
+    assert s.get(f"{sandbox.url}/v1/cluster/ldap").json()["cache_ttl"] == 300
+    both = s.put(f"{sandbox.url}/v1/cluster/ldap",
+                 json={"user_dn_template": "cn=%u", "user_dn_query": {"base": "dc=x"}})
+    assert both.status_code == 400 and both.json()["error_code"] == "illegal_fields_combination"
+    assert s.put(f"{sandbox.url}/v1/cluster/ldap",
+                 json={"uris": ["ldap://ldap.local:389"], "bind_pass": "s3cret"}).ok
+    ldap = s.get(f"{sandbox.url}/v1/cluster/ldap").json()
+    assert ldap["uris"] == ["ldap://ldap.local:389"] and "bind_pass" not in ldap
+    assert s.delete(f"{sandbox.url}/v1/cluster/ldap").ok
+
+    sso = s.put(f"{sandbox.url}/v1/cluster/sso", json={"control_plane": True})
+    assert sso.status_code == 406 and sso.json()["error_code"] == "missing_certificate"
+    assert s.get(f"{sandbox.url}/v1/cluster/sso").json()["protocol"] == "saml2"
+
+    assert s.delete(f"{sandbox.url}/v1/cluster/auditing/db_conns").status_code in (200, 404)
+    assert s.delete(f"{sandbox.url}/v1/cluster/auditing/db_conns").status_code == 404
+    put = s.put(f"{sandbox.url}/v1/cluster/auditing/db_conns",
+                json={"audit_protocol": "TCP", "audit_address": "127.0.0.1", "audit_port": 9})
+    assert put.json()["audit_port"] == 9
+
+    assert s.delete(f"{sandbox.url}/v1/cluster/certificates/api").status_code == 403
+    assert s.delete(f"{sandbox.url}/v1/cluster/certificates/sso_issuer").status_code == 404
+    bad = s.put(f"{sandbox.url}/v1/cluster/certificates",
+                json={"certificates": [{"name": "proxy", "certificate": "nope", "key": "x"}]})
+    assert bad.status_code == 400
+    unknown = s.put(f"{sandbox.url}/v1/cluster/certificates",
+                    json={"certificates": [{"name": "zzz", "certificate": "x"}]})
+    assert unknown.status_code == 403
+    ca = sandbox.ca_cert.read_text()
+    ok = s.put(f"{sandbox.url}/v1/cluster/certificates",
+               json={"certificates": [{"name": "mtls_trusted_ca", "certificate": ca}]})
+    assert ok.status_code == 200
+    assert s.get(f"{sandbox.url}/v1/cluster/certificates").json()["mtls_trusted_ca_cert"] == ca
+
+    health = s.get(f"{sandbox.url}/v4/cluster/health").json()
+    assert health["status"] in ("ok", "warning") and len(health["nodes"]) == 3
+    assert s.get(f"{sandbox.url}/v1/local/node/master_healthcheck").json() == {
+        "status": "active"}
+    r = s.patch(f"{sandbox.url}/v1/cluster/change_password_hashing_algorithm",
+                json={"algorithm": "MD5"})
+    assert r.status_code == 400

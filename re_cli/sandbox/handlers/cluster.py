@@ -1,6 +1,5 @@
 """The cluster object, its policy, certificates, checks, services and statistics."""
 
-from re_cli.sandbox import tls
 from re_cli.sandbox.common import (
     defaults_for,
     reject_read_only,
@@ -123,7 +122,9 @@ def update_policy(req):
 
 @route("GET", "/v1/cluster/certificates")
 def get_certificates(req):
-    summary = tls.certificate_summary(req.sandbox.data_dir)
+    from re_cli.sandbox.handlers.cluster_config import installed_certificates
+
+    summary = installed_certificates(req)
     return {f"{name}_cert": item["certificate"] for name, item in summary.items()}
 
 

@@ -4,6 +4,7 @@ import time
 from datetime import datetime, timezone
 
 from re_cli.sandbox.common import get_or_404, int_uid, select_fields, stats_samples
+from re_cli.sandbox.handlers.node_actions import settle
 from re_cli.sandbox.routes import ApiError, Response, route
 
 WRITABLE = {"accept_servers", "addr", "external_addr", "max_listeners", "max_redis_forks",
@@ -34,12 +35,14 @@ def view(tx, node: dict) -> dict:
 
 
 def _node(tx, raw_uid) -> dict:
+    settle(tx)
     return get_or_404(tx, "node", int_uid(raw_uid, "node"), "node")
 
 
 @route("GET", "/v1/nodes")
 def list_nodes(req):
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         return select_fields([view(tx, n) for n in tx.list("node")], req.query)
 
 
@@ -81,10 +84,11 @@ def update_node(req):
 
 def _status(tx, node: dict) -> dict:
     shown = view(tx, node)
+    master = (tx.get("cluster", "1") or {}).get("_master_node", 1)
     return {
         "hostname": f"node{node['uid']}.sandbox.local",
         "node_status": node["status"],
-        "role": "master" if node["uid"] == 1 else "slave",
+        "role": "master" if node["uid"] == master else "slave",
         "software_version": node["software_version"],
         "shard_count": shown["shard_count"],
         "shard_list": shown["shard_list"],
@@ -100,6 +104,7 @@ def _status(tx, node: dict) -> dict:
 @route("GET", "/v1/nodes/status")
 def nodes_status(req):
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         return {str(n["uid"]): _status(tx, n) for n in tx.list("node")}
 
 
@@ -121,6 +126,23 @@ def node_snapshots(req):
     with req.sandbox.store.transaction() as tx:
         node = _node(tx, req.params["uid"])
     return node.get("_snapshots", [])
+
+
+@route("DELETE", "/v1/nodes/{uid}/snapshots/{snapshot_name}")
+def delete_snapshot(req):
+    name = req.params["snapshot_name"]
+    with req.sandbox.store.transaction() as tx:
+        node = _node(tx, req.params["uid"])
+        snapshots = node.get("_snapshots", [])
+        found = next((s for s in snapshots if s["name"] == name), None)
+        if found is None:
+            raise ApiError(404, "snapshot_not_found", f"node {node['uid']} has no snapshot {name}")
+        if found.get("maintenance") and node.get("_maintenance"):
+            raise ApiError(403, "maintenance_snapshot",
+                           "The node is in maintenance; its snapshot cannot be deleted.")
+        node["_snapshots"] = [s for s in snapshots if s["name"] != name]
+        tx.put("node", node["uid"], node)
+    return found
 
 
 @route("GET", "/v1/nodes/stats")
