@@ -281,3 +281,29 @@ def test_bdbs_survive_a_restart(tmp_path):
         assert r.json()["status"] == "completed"
     finally:
         stop_sandbox(box)
+
+
+def test_update_with_an_action(sandbox):
+    s = session(sandbox)
+    bdb = create_bdb(s, sandbox, authentication_admin_pass="first-admin-pass")
+    r = s.put(f"{sandbox.url}/v1/bdbs/{bdb['uid']}/reset_admin_pass", json={"memory_size": 9 * MB})
+    assert r.status_code == 200
+    assert r.json()["status"] == "active-change-pending"
+    wait_action(s, sandbox, r.json()["action_uid"])
+    after = s.get(f"{sandbox.url}/v1/bdbs/{bdb['uid']}").json()
+    assert after["memory_size"] == 9 * MB
+    assert after["authentication_admin_pass"] not in ("", "first-admin-pass")
+
+    r = s.put(f"{sandbox.url}/v1/bdbs/{bdb['uid']}/no_such_action", json={})
+    assert r.status_code == 404
+    assert r.json()["error_code"]
+
+
+def test_module_configuration_shows_only_when_extended(sandbox):
+    s = session(sandbox)
+    bdb = create_bdb(s, sandbox, search={"search-timeout": 600})
+    url = f"{sandbox.url}/v1/bdbs/{bdb['uid']}"
+    assert "search" not in s.get(url).json()
+    assert s.get(url, params={"extended": "true"}).json()["search"] == {"search-timeout": 600}
+    listed = s.get(f"{sandbox.url}/v1/bdbs", params={"extended": "true"}).json()
+    assert [b["search"] for b in listed if b["uid"] == bdb["uid"]] == [{"search-timeout": 600}]

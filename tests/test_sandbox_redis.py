@@ -154,3 +154,14 @@ def test_no_password_in_the_process_list(sandbox):
     pids = redis_pids(sandbox.data_dir, bdb["uid"])
     assert len(pids) == 1
     assert b"hidden-from-ps" not in Path(f"/proc/{pids[0]}/cmdline").read_bytes()
+
+
+@needs_redis
+def test_flush_empties_the_database(sandbox):
+    s = session(sandbox)
+    bdb = create_bdb(s, sandbox, authentication_redis_pass="flush-pass")
+    assert redis_cli(bdb["port"], "SET", "doomed", "1", password="flush-pass") == "OK"
+    r = s.put(f"{sandbox.url}/v1/bdbs/{bdb['uid']}/flush", json={})
+    assert r.status_code == 200
+    wait_action(s, sandbox, r.json()["action_uid"])
+    assert redis_cli(bdb["port"], "DBSIZE", password="flush-pass") == "0"

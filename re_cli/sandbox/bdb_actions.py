@@ -10,8 +10,9 @@ reconfigured or stopped before the action reads completed.
 Action record, as stored: action_uid, name (SMCreateBDB, SMUpdateBDB, SMDeleteBDB),
 action_type "state-machine", object_type "bdb", object_uid, node_uid, creation_time
 (epoch seconds), started (epoch float), delay (seconds), outcome (null until finished,
-then "completed" or "failed"), error_code / error_message when failed, fail (bool) and
-undo (the bdb before an update, restored when the update fails).
+then "completed" or "failed"), error_code / error_message when failed, fail (bool),
+undo (the bdb before an update, restored when the update fails) and flush (an update
+through PUT /v1/bdbs/{uid}/flush empties the database when it completes).
 
 Failing on demand, for tests of failed actions (sandbox-only, never a reference rule):
 - a create fails when the bdb's name starts with `fail-`, or when its `tags` hold
@@ -269,6 +270,8 @@ class Runtime:
                             "the previous configuration stays.")
             return
         self._reconfigure_redis(uid, undo, bdb)
+        if action.get("flush"):
+            self.redis.flush(uid, bdb.get("authentication_redis_pass"))
         with self.sandbox.store.transaction() as tx:
             bdb = tx.get("bdb", uid)
             if bdb is not None:

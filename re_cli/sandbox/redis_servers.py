@@ -94,6 +94,19 @@ class RedisServers:
             return False
         return replies[-1].startswith(b"+OK")
 
+    def flush(self, uid, password: str | None) -> bool:
+        """Empty the running server's data (FLUSHALL)."""
+        with self._lock:
+            port = self._ports.get(str(uid))
+            if port is None or not self.serving(uid):
+                return False
+        commands = [["AUTH", password]] if password else []
+        try:
+            replies = _send(port, [*commands, ["FLUSHALL"]])
+        except OSError:
+            return False
+        return replies[-1].startswith(b"+OK")
+
     def stop(self, uid) -> None:
         with self._lock:
             self._stop_locked(str(uid))

@@ -6,10 +6,14 @@ computed when it is shown: `sandbox_endpoint_served` (true when a real redis-ser
 answers on its port) and, when false, `sandbox_endpoint_note` saying why.
 """
 
+import secrets
+
 from re_cli.sandbox import bdb_actions, bdb_model
 from re_cli.sandbox.routes import ApiError, Request, route
 
 BUSY = ("pending", "active-change-pending", "delete-pending", "import-pending")
+MODULE_CONFIG = ("search", "timeseries", "probabilistic")  # shown only with ?extended=true
+UPDATE_ACTIONS = ("flush", "reset_admin_pass")
 
 
 class _DryRun(Exception):
@@ -31,8 +35,11 @@ def bdb_uid(req: Request, name: str = "uid") -> int:
     return int(raw)
 
 
-def present(bdb: dict, rt: "bdb_actions.Runtime") -> dict:
+def present(bdb: dict, rt: "bdb_actions.Runtime", extended: bool = True) -> dict:
     shown = dict(bdb)
+    if not extended:
+        for name in MODULE_CONFIG:
+            shown.pop(name, None)
     note = rt.redis.note(bdb["uid"])
     shown["sandbox_endpoint_served"] = note is None
     if note is not None:
@@ -50,7 +57,8 @@ def list_bdbs(req: Request):
     with req.sandbox.store.transaction() as tx:
         bdbs = tx.list("bdb")
     fields = req.query.get("fields")
-    return [bdb_model.select_fields(present(b, rt), fields) for b in bdbs]
+    extended = req.flag("extended")
+    return [bdb_model.select_fields(present(b, rt, extended), fields) for b in bdbs]
 
 
 @route("GET", "/v1/bdbs/{uid}")
@@ -61,7 +69,8 @@ def get_bdb(req: Request):
     if bdb is None:
         raise not_found(uid)
     rt = bdb_actions.runtime(req.sandbox)
-    return bdb_model.select_fields(present(bdb, rt), req.query.get("fields"))
+    shown = present(bdb, rt, req.flag("extended"))
+    return bdb_model.select_fields(shown, req.query.get("fields"))
 
 
 @route("POST", "/v1/bdbs")
@@ -122,7 +131,20 @@ def update_bdb(req: Request):
     return _update(req, uid, changes)
 
 
-def _update(req: Request, uid: int, changes: dict):
+@route("PUT", "/v1/bdbs/{uid}/{action}")
+def update_bdb_with_action(req: Request):
+    uid = bdb_uid(req)
+    extra = req.params["action"]
+    if extra not in UPDATE_ACTIONS:
+        raise ApiError(404, "not_found",
+                       f"`{extra}` is not an update action; use flush or reset_admin_pass.")
+    changes = req.json_object(required=False)
+    if extra == "reset_admin_pass":
+        changes["authentication_admin_pass"] = secrets.token_urlsafe(18)
+    return _update(req, uid, changes, extra)
+
+
+def _update(req: Request, uid: int, changes: dict, extra: str | None = None):
     bdb_model.check_fields(changes)
     if "uid" in changes and changes["uid"] != uid:
         raise bdb_model.invalid("invalid_schema", "`uid` of a database cannot change.")
@@ -149,6 +171,7 @@ def _update(req: Request, uid: int, changes: dict):
             fail = bdb_actions.wants_failure(changes.get("tags"), "update")
             action = bdb_actions.new_action("update", uid, bdb_actions.action_delay(
                 req.sandbox), fail, undo=bdb)
+            action["flush"] = extra == "flush"
             updated["status"] = "active-change-pending"
             updated["action_uid"] = action["action_uid"]
             tx.put("bdb", uid, updated)
