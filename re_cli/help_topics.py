@@ -32,6 +32,8 @@ ENVIRONMENT = [
     ("XDG_DATA_HOME", "Moves the sandbox's default data dir: $XDG_DATA_HOME/re/sandbox."),
     ("PYTHON_KEYRING_BACKEND", "Chooses the keyring backend that stores passwords "
                                "(the keyring library's own setting)."),
+    ("RE_COMPLETION_TIMEOUT", "Seconds that tab completion may spend asking the cluster for "
+                              "names when its cache is old (1 when unset)."),
     ("_RE_COMPLETE", "Set by the completion scripts when the shell asks `re` for "
                      "completions; not for use by hand."),
 ]

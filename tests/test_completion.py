@@ -200,6 +200,11 @@ def own_sandbox(tmp_path_factory):
         stop_sandbox(box)
 
 
+# The refresh is bounded to a second by default; a loaded test machine gets longer,
+# so that these tests check what is fetched, not how fast.
+PATIENT = {"RE_COMPLETION_TIMEOUT": "30"}
+
+
 def _names_file(home: Path, profile: str = "box") -> Path:
     return home / "cache" / "re" / profile / "names.json"
 
@@ -222,10 +227,47 @@ def _complete_bdbs(home: Path, incomplete: str, env: dict) -> subprocess.Complet
                           capture_output=True, text=True, timeout=60)
 
 
+def test_password_from_the_keyring_without_a_prompt(own_sandbox, tmp_path):
+    box = own_sandbox
+    write_config(tmp_path, port=box.port, user=box.user(), ca=str(box.ca_cert))
+    subprocess.run([sys.executable, "-c",
+                    "import sys, keyring; keyring.set_password('re', 'box', sys.stdin.read())"],
+                   input=box.password(), text=True, env=isolated_env(tmp_path), check=True,
+                   timeout=60)
+
+    done = _complete_bdbs(tmp_path, "sess", PATIENT)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.split("\t")[0] == "sessions"
+
+
+def test_password_from_the_password_command(own_sandbox, tmp_path):
+    box = own_sandbox
+    secret_file = tmp_path / "pw"
+    secret_file.write_text(box.password() + "\n")
+    write_config(tmp_path, port=box.port, user=box.user(), ca=str(box.ca_cert))
+    config = tmp_path / "config" / "re" / "config.toml"
+    config.write_text(config.read_text().replace(
+        'ca_cert = ', f'password_command = "cat {secret_file}"\nca_cert = ', 1))
+
+    done = _complete_bdbs(tmp_path, "orders-", PATIENT)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.split("\t")[0] == "orders-cache"
+
+
+def test_a_wrong_password_keeps_what_the_cache_has(own_sandbox, tmp_path):
+    box = own_sandbox
+    write_config(tmp_path, port=box.port, user=box.user(), ca=str(box.ca_cert))
+    _seed_cache(tmp_path, "box", [{"uid": 99, "name": "old-name"}], age=3600)
+
+    done = _complete_bdbs(tmp_path, "", {"RE_PASSWORD": "wrong", **PATIENT})
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.splitlines() == ["99\told-name", "old-name\t99"]
+
+
 def test_live_names_cached_then_offered_when_the_cluster_is_down(own_sandbox, tmp_path):
     box = own_sandbox
     write_config(tmp_path, port=box.port, user=box.user(), ca=str(box.ca_cert))
-    env = {"RE_PASSWORD": box.password()}
+    env = {"RE_PASSWORD": box.password(), **PATIENT}
     uids = _uids(box)
 
     done = _complete_bdbs(tmp_path, "ord", env)
@@ -269,12 +311,18 @@ def test_no_password_source_means_no_request_and_no_prompt(tmp_path):
     assert done.stdout == "0\n" and done.stderr == ""
 
 
-def _seed_cache(home: Path, profile: str, items: list) -> None:
-    """Fill the cache the way a listing command does, through name_cache.remember."""
+def _seed_cache(home: Path, profile: str, items: list, age: float = 0) -> None:
+    """Fill the cache the way a listing command does, through name_cache.remember;
+    `age` seconds old."""
     code = ("import json, sys\nfrom re_cli import name_cache\n"
             "name_cache.remember(sys.argv[1], 'bdb', json.loads(sys.argv[2]))\n")
     subprocess.run([sys.executable, "-c", code, profile, json.dumps(items)],
                    env=isolated_env(home), check=True, timeout=60)
+    if age:
+        path = _names_file(home, profile)
+        data = json.loads(path.read_text())
+        data["bdb"]["at"] -= age
+        path.write_text(json.dumps(data))
 
 
 def test_re_bdbs_get_offers_cached_names_with_the_cluster_down(tmp_path, bash_re):
