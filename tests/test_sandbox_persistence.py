@@ -21,6 +21,12 @@ def test_objects_survive_a_restart(tmp_path):
         s.put(f"{box.url}/v1/cluster", json={"smtp_host": "kept.local"}).raise_for_status()
         s.put(f"{box.url}/v1/nodes/3", json={"max_listeners": 7}).raise_for_status()
         creds_before = (data_dir / "credentials.json").read_text()
+        module = s.get(f"{box.url}/v1/modules").json()[0]["uid"]
+        assert s.delete(f"{box.url}/v1/modules/{module}").status_code == 200
+        assert s.get(f"{box.url}/v1/modules/{module}").status_code == 404
+        viewer = next(u for u in s.get(f"{box.url}/v1/users").json()
+                      if u["email"] == box.user("db_viewer"))
+        assert s.delete(f"{box.url}/v1/users/{viewer['uid']}").status_code == 200
     finally:
         stop_sandbox(box)
     assert box.process.returncode == 0
@@ -39,8 +45,10 @@ def test_objects_survive_a_restart(tmp_path):
         kept = session(again, role=None)
         kept.auth = (email, "keep-me-1")
         assert kept.get(f"{again.url}/v1/cluster").status_code == 200
-        assert len([u for u in s.get(f"{again.url}/v1/users").json()
-                    if u["email"].endswith("@sandbox.local")]) == 6
+        seeded = {u["email"] for u in s.get(f"{again.url}/v1/users").json()
+                  if u["email"].endswith("@sandbox.local")}
+        assert len(seeded) == 5 and again.user("db_viewer") not in seeded  # deleted stays so
+        assert s.get(f"{again.url}/v1/modules/{module}").status_code == 404
     finally:
         stop_sandbox(again)
 

@@ -1,8 +1,8 @@
 """First-start state: the cluster, three nodes, the users the sandbox hands out, the
 built-in roles and Redis ACLs, a license and the bundled modules.
 
-Seeding runs on every start but only fills what is missing, so a restart keeps every
-object (and every changed password) as it was.
+Seeding happens once, on a new store; a restart only notes the port it listens on, so
+every object (a deleted one too, and every changed password) stays as it was.
 """
 
 import json
@@ -47,9 +47,13 @@ def email_for(role: str) -> str:
 
 
 def seed(store, data_dir: Path, port: int) -> dict[str, dict] | None:
-    """Fill what is missing. Returns the new users' credentials on first start."""
+    """Seed a new store; on later starts only note the port. Returns the new users'
+    credentials on first start, None after."""
     with store.transaction() as tx:
         _cluster(tx, port)
+        if tx.get("sandbox_meta", "seeded") is not None:
+            return None
+        tx.put("sandbox_meta", "seeded", {"time": now_iso()})
         _policy(tx)
         for uid in range(1, NODE_COUNT + 1):
             if tx.get("node", uid) is None:

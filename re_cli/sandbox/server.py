@@ -272,6 +272,9 @@ def running_pid(data_dir: Path) -> int | None:
         return None
     except PermissionError:
         return pid
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists() and b"sandbox" not in cmdline.read_bytes():
+        return None  # a stale file whose pid now belongs to another program
     return pid
 
 
