@@ -310,6 +310,8 @@ def test_proxies(api):
     api.error(400, "PUT", "/v1/proxies/1", json={"proxy": {"no_such_setting": 1}})
     api.error(400, "PUT", "/v1/proxies", json={"proxy": {"log_level": "loud"}})
     api.error(400, "PUT", "/v1/proxies/1", json={"proxy": {"threads": 100, "max_threads": 8}})
+    assert api.ok("PUT", "/v1/proxies/1", json={"allow_restart": False}) == \
+        api.ok("GET", "/v1/proxies/1")
 
 
 # OCSP
@@ -385,6 +387,7 @@ def test_bootstrap_validate(api):
     body = {"action": "join_cluster", "cluster": {"nodes": ["10.0.0.1"]},
             "credentials": {"username": "a@example.com", "password": "pw"}}
     assert api.ok("POST", "/v1/bootstrap/validate/join_cluster", json=body) == {}
+    assert api.ok("POST", "/v1/bootstrap/validate/create_cluster", json={}) == {}
     resp = api.call("POST", "/v1/bootstrap/validate/create_cluster", json=body)
     assert resp.status_code == 406
     status = resp.json()["bootstrap_status"]
@@ -425,7 +428,7 @@ def test_job_scheduler(api):
                                               "enabled": True}
     api.error(400, "PUT", "/v1/job_scheduler",
               json={"bdb_usage_report_job_settings": {"file_retention_days": 5000}})
-    api.error(400, "PUT", "/v1/job_scheduler", json={})
+    assert api.ok("PUT", "/v1/job_scheduler", json={}) == changed
 
 
 def test_metrics_config(api):

@@ -41,7 +41,8 @@ def status(req):
 
 
 def problem(action: str, body: dict) -> str | None:
-    """What is wrong with a bootstrap request, or None."""
+    """What is wrong with a bootstrap request, or None. The reference accepts a minimal
+    subset of the configuration, so only what is given is checked."""
     if action not in ACTIONS:
         return f"unknown bootstrap action {action!r}; use one of {', '.join(ACTIONS)}"
     unknown = sorted(set(body) - FIELDS)
@@ -49,19 +50,21 @@ def problem(action: str, body: dict) -> str | None:
         return f"unknown bootstrap field(s): {', '.join(unknown)}"
     if body.get("action", action) != action:
         return f"the body asks for {body['action']!r} but the path for {action!r}"
-    cluster = body.get("cluster")
-    if cluster is not None and not isinstance(cluster, dict):
-        return "`cluster` must be an object"
-    cluster = cluster or {}
-    if action == "create_cluster" and not cluster.get("name"):
-        return "creating a cluster needs `cluster.name`"
-    if action == "join_cluster" and not cluster.get("nodes") and not cluster.get("name"):
+    for name in ("cluster", "node", "credentials", "policy"):
+        if name in body and not isinstance(body[name], dict):
+            return f"`{name}` must be an object"
+    cluster = body.get("cluster", {})
+    if "nodes" in cluster and not isinstance(cluster["nodes"], list):
+        return "`cluster.nodes` must be an array of addresses"
+    if "name" in cluster and (not isinstance(cluster["name"], str) or not cluster["name"]):
+        return "`cluster.name` must be the cluster's FQDN"
+    if action == "join_cluster" and cluster.get("nodes") == [] and not cluster.get("name"):
         return "joining a cluster needs `cluster.nodes` or `cluster.name`"
-    if action == "recover_cluster" and not body.get("recovery_filename"):
+    credentials = body.get("credentials", {})
+    if credentials and not credentials.get("username"):
+        return "`credentials` need a `username`"
+    if action == "recover_cluster" and body and not body.get("recovery_filename"):
         return "recovering a cluster needs `recovery_filename`"
-    credentials = body.get("credentials")
-    if not isinstance(credentials, dict) or not credentials.get("username"):
-        return "`credentials` with a `username` and `password` are needed"
     return None
 
 

@@ -44,8 +44,6 @@ def get(req):
 @route("PUT", "/v1/job_scheduler")
 def update(req):
     body = req.json_object()
-    if not body:
-        raise ApiError(400, "missing_field", "give the settings of at least one job")
     check_fields(body, FIELDS, "job_scheduler")
     for job, settings in body.items():
         if "cron_expression" in settings:

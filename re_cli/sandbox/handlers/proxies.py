@@ -81,8 +81,6 @@ def changes(req) -> dict:
         rest = rest["proxy"]
     if "uid" in rest:
         raise ApiError(400, "invalid_param", "`uid` cannot be changed")
-    if not rest:
-        raise ApiError(400, "missing_field", "give at least one proxy field to change")
     check_fields(rest, FIELDS, "proxy")
     for name, value in rest.items():
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
