@@ -337,3 +337,18 @@ def test_re_bdbs_get_offers_cached_names_with_the_cluster_down(tmp_path, bash_re
     assert values(complete(tmp_path, "re bdbs get 7", env=env)) == ["7"]
     assert bash_re("re bdbs get o", env=env) == (["orders"], "")
     assert bash_re("re -p box bdbs get ", env=env)[0] == ["1", "orders", "7", "sessions"]
+
+
+def test_a_cluster_that_never_answers_gives_the_cache(tmp_path):
+    """A listener that accepts connections and then says nothing: completion gives up
+    after its bound (the default) and offers the cache; it would hang without one."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        write_config(tmp_path, port=silent.getsockname()[1])
+        _seed_cache(tmp_path, "box", [{"uid": 5, "name": "stale-db"}], age=3600)
+        done = _complete_bdbs(tmp_path, "st", {"RE_PASSWORD": "any"})
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.splitlines() == ["stale-db\t5"]
