@@ -95,7 +95,7 @@ def _dispatch(sandbox, method, path, query, headers, body) -> Response:
             raise ApiError(403, "forbidden",
                            f"Your role may not {method} {entry.path}.")
 
-    if method in BODY_METHODS and body.strip():
+    if method in BODY_METHODS and body.strip() and not _is_upload(headers):
         req.json()  # 400 for a wrong Content-Type or bad JSON, before any handler runs
 
     handler = routes.HANDLERS.get((entry.method, entry.path))
@@ -106,6 +106,12 @@ def _dispatch(sandbox, method, path, query, headers, body) -> Response:
     if isinstance(result, Response):
         return result
     return Response(200, result)
+
+
+def _is_upload(headers) -> bool:
+    """Module uploads are multipart forms, the one kind of body that is not JSON."""
+    ctype = (headers.get("Content-Type") or "").lower()
+    return ctype.startswith("multipart/form-data")
 
 
 def _open_to_all(entry) -> bool:
