@@ -53,11 +53,6 @@ def runtime(sandbox) -> "Runtime":
         return found
 
 
-def forget(sandbox) -> None:
-    with _RUNTIMES_LOCK:
-        _RUNTIMES.pop(id(sandbox), None)
-
-
 def action_delay(sandbox) -> float:
     try:
         return max(0.0, float(getattr(sandbox, "action_delay", 1.0)))

@@ -31,6 +31,7 @@ class RedisServers:
         self._procs: dict[str, subprocess.Popen] = {}
         self._ports: dict[str, int] = {}
         self._problems: dict[str, str] = {}
+        self._closed = False
 
     @property
     def available(self) -> bool:
@@ -56,6 +57,8 @@ class RedisServers:
         if not self.available:
             return False
         with self._lock:
+            if self._closed:
+                return False
             if self.serving(uid) and self._ports.get(uid) == port:
                 return True
             self._stop_locked(uid)
@@ -113,7 +116,9 @@ class RedisServers:
             self._problems.pop(str(uid), None)
 
     def stop_all(self) -> None:
+        """Stop every server, for good: a request still in flight starts none again."""
         with self._lock:
+            self._closed = True
             for uid in list(self._procs):
                 self._stop_locked(uid)
 

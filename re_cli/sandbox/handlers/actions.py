@@ -13,7 +13,6 @@ def start_actions(sandbox) -> None:
 @on_shutdown
 def stop_actions(sandbox) -> None:
     bdb_actions.runtime(sandbox).shutdown()
-    bdb_actions.forget(sandbox)
 
 
 def _all(req: Request) -> list[dict]:
