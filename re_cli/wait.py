@@ -167,7 +167,9 @@ def _said(snapshot: Snapshot) -> str:
 def action_tracker(app, uid: str) -> Tracker:
     """An action by uid: /v2/actions/{uid} sees import/export/backup too, and older
     clusters only answer /v1/actions/{uid}."""
-    paths = [f"/v2/actions/{uid}", f"/v1/actions/{uid}"]
+    from urllib.parse import quote
+
+    paths = [f"/v2/actions/{quote(uid, safe='')}", f"/v1/actions/{quote(uid, safe='')}"]
 
     def poll() -> Snapshot:
         while True:

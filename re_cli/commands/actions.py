@@ -68,14 +68,16 @@ def get(app: App, uid: str) -> None:
     Example:
       re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d
     """
+    from urllib.parse import quote
+
     out = app.out()
     client = out.client()
     try:
-        response = client.get(f"/v2/actions/{uid}")
+        response = client.get(f"/v2/actions/{quote(uid, safe='')}")
     except errors.ApiError as exc:
         if exc.status != 404:
             raise
-        response = client.get(f"/v1/actions/{uid}")
+        response = client.get(f"/v1/actions/{quote(uid, safe='')}")
     out.show(response, kind="action")
 
 
