@@ -55,12 +55,16 @@ def cache_file(where) -> Path:
 
 def remember(where, kind: str, items: list) -> None:
     """Store the names of `items` (objects as the API returns them) for completion.
-    Best effort: a cache that cannot be written is no reason for a command to fail."""
+    `where` is the Settings the command used (or a profile name). Safe to call after
+    every listing: one that lacks a field everywhere (`--fields uid`) changes nothing,
+    and a cache that cannot be written is no reason for a command to fail."""
     if kind not in KINDS or not isinstance(items, list):
         return
     fields = KINDS[kind][1]
     kept = [{f: str(obj[f]) for f in fields if obj.get(f) not in (None, "")}
             for obj in items if isinstance(obj, dict)]
+    if kept and not all(any(f in obj for obj in kept) for f in fields):
+        return  # a listing cut down with --fields: keep the fuller names we have
     try:
         path = cache_file(where)
         data = _read(path)

@@ -352,3 +352,14 @@ def test_a_cluster_that_never_answers_gives_the_cache(tmp_path):
         done = _complete_bdbs(tmp_path, "st", {"RE_PASSWORD": "any"})
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.splitlines() == ["stale-db\t5"]
+
+
+def test_a_listing_cut_down_with_fields_keeps_the_cached_names(tmp_path):
+    write_config(tmp_path, port=1)
+    _seed_cache(tmp_path, "box", [{"uid": 1, "name": "orders"}])
+    _seed_cache(tmp_path, "box", [{"uid": 1, "status": "active"}, {"uid": 2}])
+    done = _complete_bdbs(tmp_path, "", {"RE_PASSWORD": "any"})
+    assert done.stdout.splitlines() == ["1\torders", "orders\t1"]
+
+    _seed_cache(tmp_path, "box", [])
+    assert _complete_bdbs(tmp_path, "", {"RE_PASSWORD": "any"}).stdout == ""
