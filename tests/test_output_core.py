@@ -197,3 +197,22 @@ def test_head_reading_one_line_of_a_long_output(sandbox, bdb, home):
 
     assert done.stderr.decode() == ""
     assert done.stdout.decode().startswith("[")
+
+
+def imported(env: dict, home, *args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "re_cli", *args],
+                          env={**isolated_env(home), **env}, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    return {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()
+            if line.startswith("import time:")}
+
+
+def test_help_and_piped_json_load_no_more_than_they_need(sandbox, home):
+    helped = imported({}, home, "--help")
+    piped = imported(sandbox.env(), home, "bdbs", "list", "--fields", "uid,name")
+
+    for heavy in ("requests", "rich", "keyring", "tomlkit", "cryptography"):
+        assert heavy not in helped
+    assert "requests" in piped
+    for heavy in ("rich", "keyring", "tomlkit"):
+        assert heavy not in piped
