@@ -290,3 +290,17 @@ def test_cluster_settings_beside_the_cluster(sandbox):
     r = s.patch(f"{sandbox.url}/v1/cluster/change_password_hashing_algorithm",
                 json={"algorithm": "MD5"})
     assert r.status_code == 400
+
+
+def test_deprecated_debuginfo_downloads_are_tarballs(sandbox):
+    import io
+    import tarfile
+
+    s = session(sandbox)
+    for path in ("/v1/cluster/debuginfo", "/v1/nodes/debuginfo", "/v1/nodes/2/debuginfo"):
+        r = s.get(sandbox.url + path)
+        assert r.status_code == 200, path
+        assert r.headers["Content-Type"] == "application/x-gzip"
+        with tarfile.open(fileobj=io.BytesIO(r.content), mode="r:gz") as tar:
+            assert tar.getnames()
+    assert s.get(f"{sandbox.url}/v1/nodes/8/debuginfo").status_code == 404
