@@ -28,13 +28,22 @@ def _is_state_machine(action: dict) -> bool:
 def _v1(action: dict) -> dict:
     if action.get("name") in bdb_actions.KINDS:
         return bdb_actions.v1_view(action)
-    return {k: v for k, v in action.items() if not k.startswith("_")}
+    return {"action_uid": action.get("action_uid"), "name": action.get("name"),
+            "node_uid": str(action.get("node_uid", "1")),
+            "progress": float(action.get("progress", 0)),
+            "status": bdb_actions.V1_WORDS.get(action.get("status"), action.get("status"))}
 
 
 def _v2(action: dict) -> dict:
+    """Other handlers' finished tasks (module uploads) in the v2 shape."""
     if action.get("name") in bdb_actions.KINDS:
         return bdb_actions.v2_view(action)
-    return {k: v for k, v in action.items() if not k.startswith("_")}
+    info = {k: action[k] for k in ("module_uid",) if k in action}
+    return {"action_uid": action.get("action_uid"),
+            "action_type": action.get("action_type", "task"),
+            "creation_time": int(action.get("creation_time", action.get("started", 0))),
+            "name": action.get("name"), "progress": float(action.get("progress", 0)),
+            "status": action.get("status"), "additional_info": info}
 
 
 def _one(req: Request) -> dict:
