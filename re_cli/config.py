@@ -7,7 +7,6 @@ atomically with mode 0600. A file that does not parse is never rewritten.
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from re_cli.errors import ConfigError
@@ -39,7 +38,10 @@ def config_path() -> Path:
 
 def read() -> dict:
     """The config as plain data, checked; {} when there is no file."""
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     path = config_path()
     try:
@@ -124,6 +126,8 @@ def _load_document():
 
 
 def _write_document(doc) -> None:
+    import tempfile
+
     import tomlkit
 
     path = config_path()

@@ -155,7 +155,12 @@ def configure(session, settings) -> None:
         _silence_urllib3_warning()
         warn_insecure_once()
 
-    expected = normalize_fingerprint(settings.fingerprint) if mode == "pinned" else None
+    expected = None
+    if mode == "pinned":
+        try:
+            expected = normalize_fingerprint(settings.fingerprint or "")
+        except UsageError as exc:
+            raise ConfigError(f"profile `{settings.profile}`: {exc}") from None
     adapter = _adapter_class()(verify=verify, expected_fingerprint=expected)
     session.verify = verify
     session.mount("https://", adapter)

@@ -257,3 +257,14 @@ def test_the_password_reaches_no_output_and_no_file(leak_sandbox, home):
             if path.is_file():
                 data = path.read_bytes()
                 assert secret not in data and basic not in data, f"the password is in {path}"
+
+
+def test_replacing_with_a_password_command_forgets_the_stored_password(re_run, sandbox, home):
+    assert add(re_run, sandbox, "dev", "--password-stdin", "--no-check",
+               password="stale").code == 0
+    assert keyring_entry(home, {}, "dev") == "stale"
+    replaced = add(re_run, sandbox, "dev", "--password-command", "printenv PW_FOR_TEST",
+                   env={"PW_FOR_TEST": sandbox.password()})
+    assert replaced.code == 0, replaced.stderr
+    assert keyring_entry(home, {}, "dev") == "None"
+    assert re_run("profile", "test", env={"PW_FOR_TEST": sandbox.password()}).code == 0

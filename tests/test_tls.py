@@ -111,3 +111,13 @@ def test_an_insecure_profile(re_run, sandbox, home):
     assert len(done.stderr.splitlines()) == 1 and "warning" in done.stderr
     listed = json.loads(re_run("profile", "list", "-o", "json").stdout)
     assert listed[0]["tls"] == "insecure"
+
+
+def test_a_malformed_pin_in_the_config_exits_3(re_run, sandbox, home):
+    path = home / "config" / "re" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(f'default_profile = "x"\n[profiles.x]\nhost = "{sandbox.host}"\n'
+                    f'port = {sandbox.port}\nuser = "{sandbox.user()}"\nfingerprint = "12:34"\n')
+    done = re_run("bdbs", "list", env={"RE_PASSWORD": sandbox.password()})
+    assert done.code == 3
+    assert "profile `x`" in done.stderr and "not a SHA-256 fingerprint" in done.stderr

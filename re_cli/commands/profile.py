@@ -267,6 +267,8 @@ def add(app: App, name: str, host: str, port: int, user: str, ca_cert: str | Non
 
     if store:
         secrets.keyring_set(name, password)
+    elif password_command and replaced:
+        _forget_stored_password(name)  # it would win over the new command
     values = {"host": host, "port": port, "user": user, "ca_cert": ca_cert,
               "fingerprint": fingerprint, "insecure": True if insecure else None,
               "password_command": password_command}
@@ -278,6 +280,15 @@ def add(app: App, name: str, host: str, port: int, user: str, ca_cert: str | Non
     verb = "replaced" if replaced else "added"
     _say(f"{verb} profile `{name}`: {settings.base_url} as {user}, TLS {TLS_NAMES[mode]}, "
          f"{where}")
+
+
+def _forget_stored_password(name: str) -> None:
+    from re_cli import secrets
+
+    try:
+        secrets.keyring_delete(name)
+    except secrets.KeyringUnavailable:
+        pass
 
 
 def _password_for_add(app: App, name: str, password_command: str | None,
