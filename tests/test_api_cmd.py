@@ -1,6 +1,7 @@
 """`re api METHOD PATH`: bodies from -d, -f and -F, query parameters, headers, bad input."""
 
 import json
+import time
 import uuid
 
 import pytest
@@ -17,8 +18,14 @@ def server(sandbox, method, path, **kwargs) -> requests.Response:
 
 @pytest.fixture(scope="module")
 def bdb(sandbox) -> dict:
-    return server(sandbox, "POST", "/v1/bdbs",
-                  json={"name": f"api-{uuid.uuid4().hex[:8]}", "memory_size": 104857600}).json()
+    created = server(sandbox, "POST", "/v1/bdbs",
+                     json={"name": f"api-{uuid.uuid4().hex[:8]}",
+                           "memory_size": 104857600}).json()
+    deadline = time.monotonic() + 30
+    while bdb_now(sandbox, created["uid"])["status"] != "active":  # writes wait for this
+        assert time.monotonic() < deadline, "the database did not become active"
+        time.sleep(0.1)
+    return created
 
 
 def bdb_now(sandbox, uid) -> dict:

@@ -8,7 +8,8 @@ import uuid
 
 import certifi
 import pytest
-from conftest import free_port
+import requests
+from conftest import free_port, isolated_env, start_sandbox, stop_sandbox
 
 
 def test_verbose_shows_the_exchange_with_authorization_redacted(sandbox, re_run):
@@ -112,3 +113,29 @@ def test_no_answer_within_the_timeout_is_exit_8(sandbox, re_run, silent_server):
     assert done.code == 8
     assert done.stderr.count("\n") == 1
     assert "0.5 s" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def slow_sandbox(tmp_path_factory):
+    """A sandbox whose actions take a minute: a new database stays busy."""
+    home = tmp_path_factory.mktemp("slow-home")
+    data_dir = home / "sandbox"
+    data_dir.mkdir()
+    box = start_sandbox(data_dir, isolated_env(home), "--action-delay", "60")
+    yield box
+    stop_sandbox(box)
+
+
+def test_a_write_to_a_busy_object_is_not_retried(slow_sandbox, re_run):
+    created = requests.post(slow_sandbox.url + "/v1/bdbs",
+                            json={"name": "busy", "memory_size": 104857600},
+                            auth=(slow_sandbox.user(), slow_sandbox.password()),
+                            verify=str(slow_sandbox.ca_cert), timeout=30)
+    created.raise_for_status()
+
+    done = re_run("-v", "api", "PUT", f"/v1/bdbs/{created.json()['uid']}",
+                  "-F", "memory_size=209715200", env=slow_sandbox.env())
+
+    assert done.code == 6
+    assert done.stderr.count("> PUT ") == 1
+    assert "409 Conflict: busy" in done.stderr.splitlines()[-1]
