@@ -37,10 +37,10 @@ class RedisServers:
     def available(self) -> bool:
         return self.binary is not None
 
+    # Reads take no lock, so that showing a bdb never waits for a server that is starting.
     def serving(self, uid) -> bool:
-        with self._lock:
-            proc = self._procs.get(str(uid))
-            return proc is not None and proc.poll() is None
+        proc = self._procs.get(str(uid))
+        return proc is not None and proc.poll() is None
 
     def note(self, uid) -> str | None:
         """Why bdb `uid` has no server, or None when it has one."""
@@ -48,8 +48,7 @@ class RedisServers:
             return "not served: redis-server is not on PATH"
         if self.serving(uid):
             return None
-        with self._lock:
-            return self._problems.get(str(uid), "not served: the database is not active")
+        return self._problems.get(str(uid), "not served: the database is not active")
 
     def start(self, uid, port: int, password: str | None) -> bool:
         """Start (or restart on a new port) the server of bdb `uid`; True once it answers."""
