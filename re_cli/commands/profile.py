@@ -98,6 +98,16 @@ def cli() -> None:
     """Connection profiles: where a cluster is, who you are, how to trust it.
 
     \b
+    Profiles live in ~/.config/re/config.toml (or the file in RE_CONFIG).
+    Each setting comes from the first of: a flag, the environment (RE_PROFILE,
+    RE_HOST, RE_PORT, RE_USER, RE_CA_CERT, RE_INSECURE), the profile, the default.
+    With RE_HOST and RE_USER set, no config file is needed.
+    The password comes from RE_PASSWORD, then --password-stdin, the keyring,
+    the profile's password_command, and last a hidden prompt on a terminal.
+    A profile trusts the server through the system's CAs, a CA file
+    (ca_cert), a pinned SHA-256 fingerprint, or not at all (insecure).
+
+    \b
     Examples:
       re profile add prod --host cluster.example.com --user admin@example.com
       re profile add dev --host 127.0.0.1 --port 9443 --user a@b.c --ca-cert ca.pem
@@ -231,10 +241,12 @@ def add(app: App, name: str, host: str, port: int, user: str, ca_cert: str | Non
     (GET /v1/cluster) to prove it works.
 
     \b
-    The password is read from --password-stdin, else asked on a terminal; with
-    --password-command or RE_PASSWORD set, nothing is stored in the keyring.
+    The password is read from --password-stdin, else asked on a terminal, and
+    stored in the keyring. With --password-command nothing is stored; off a
+    terminal, RE_PASSWORD serves for the check only.
     When the certificate does not verify, its fingerprint is shown and, on a
     terminal, you may pin it; scripts pass --pin-fingerprint.
+    The first profile becomes the default one.
     """
     from re_cli import secrets, tls
     from re_cli.settings import Settings
