@@ -68,9 +68,15 @@ def _parse_problem(path: Path, message: str) -> str:
     return f"config file {path}, line {found['line']}: {problem} (column {found['column']})"
 
 
-def _line_of(text: str, needle: str) -> str:
+def _line_of(text: str, key: str, after: str | None = None) -> str:
+    """`, line N` of the first `key = ...` (after the line holding `after`); a best
+    effort, as tomllib reports no positions for values that parse."""
+    assignment = re.compile(rf'^\s*["\']?{re.escape(key)}["\']?\s*=')
+    started = after is None
     for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
+        if not started:
+            started = after in line
+        elif assignment.match(line):
             return f", line {number}"
     return ""
 
@@ -87,18 +93,18 @@ def _check(path: Path, text: str, data: dict) -> None:
                           f"`profiles` must be a table of [profiles.NAME] tables")
     for name, profile in profiles.items():
         if not isinstance(profile, dict):
-            raise ConfigError(f"config file {path}{_line_of(text, name)}: "
+            raise ConfigError(f"config file {path}: "
                               f"profile `{name}` must be a table")
         for key, value in profile.items():
             wanted = PROFILE_KEYS.get(key)
             if wanted is None:
                 raise ConfigError(
-                    f"config file {path}{_line_of(text, key)}: profile `{name}` has an unknown "
-                    f"key `{key}` (known: {', '.join(PROFILE_KEYS)})")
+                    f"config file {path}{_line_of(text, key, name)}: profile `{name}` has "
+                    f"an unknown key `{key}` (known: {', '.join(PROFILE_KEYS)})")
             if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
                 kind = {str: "a string", int: "an integer", bool: "true or false"}.get(
                     wanted, "a number")
-                raise ConfigError(f"config file {path}{_line_of(text, key)}: `{key}` of "
+                raise ConfigError(f"config file {path}{_line_of(text, key, name)}: `{key}` of "
                                   f"profile `{name}` must be {kind}")
         tls = [key for key in TLS_KEYS if profile.get(key) not in (None, False)]
         if len(tls) > 1:
