@@ -5,6 +5,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -108,25 +109,50 @@ def test_servers_stop_with_the_sandbox_and_return_with_it(tmp_path):
 
 
 @needs_redis
-def test_a_start_after_a_kill_ends_the_orphans_and_serves_again(tmp_path):
-    box, env = own_box(tmp_path)
+def test_a_killed_sandbox_takes_its_servers_along(tmp_path):
+    box, _ = own_box(tmp_path)
     s = session(box)
-    bdb = create_bdb(s, box, authentication_redis_pass="kill-pass")
-    orphans = redis_pids(box.data_dir)
-    assert len(orphans) == 1
+    create_bdb(s, box)
+    create_bdb(s, box)
+    assert len(redis_pids(box.data_dir)) == 2
     box.process.send_signal(signal.SIGKILL)
     box.process.wait()
-    assert redis_pids(box.data_dir) == orphans  # a killed sandbox cannot clean up
-    # start_sandbox waits for sandbox.json, which the killed sandbox left behind
-    (box.data_dir / "sandbox.json").unlink()
+    deadline = time.monotonic() + 10
+    while redis_pids(box.data_dir) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert redis_pids(box.data_dir) == []
 
-    box = start_sandbox(box.data_dir, env, "--action-delay", "0.1")
+
+@needs_redis
+def test_a_start_ends_a_leftover_server_and_serves_again(tmp_path):
+    box, env = own_box(tmp_path)
     try:
-        now = redis_pids(box.data_dir)
-        assert len(now) == 1 and now != orphans
-        assert redis_cli(bdb["port"], "PING", password="kill-pass") == "PONG"
+        bdb = create_bdb(session(box), box, authentication_redis_pass="own-pass")
     finally:
         stop_sandbox(box)
+    # a server on the bdb's port with the bdb's pid file, as a crashed sandbox leaves it
+    workdir = box.data_dir / "redis" / f"bdb-{bdb['uid']}"
+    leftover = subprocess.Popen(["redis-server", "--port", str(bdb["port"]), "--save", "",
+                                 "--bind", "127.0.0.1"], cwd=workdir,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        (workdir.parent / f"bdb-{bdb['uid']}.pid").write_text(str(leftover.pid))
+        deadline = time.monotonic() + 10
+        while not port_open(bdb["port"]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert redis_cli(bdb["port"], "PING") == "PONG"  # the leftover, with no password
+
+        box = start_sandbox(box.data_dir, env, "--action-delay", "0.1")
+        try:
+            assert leftover.wait(timeout=10) is not None
+            assert redis_cli(bdb["port"], "PING", password="own-pass") == "PONG"
+            assert "NOAUTH" in redis_cli(bdb["port"], "PING")
+        finally:
+            stop_sandbox(box)
+    finally:
+        if leftover.poll() is None:
+            leftover.kill()
+        leftover.wait()
     assert redis_pids(box.data_dir) == []
 
 

@@ -3,9 +3,11 @@
 Each served bdb gets one `redis-server` bound to 127.0.0.1 on the bdb's port, with its
 working directory at DATA_DIR/redis/bdb-UID. The configuration, password included, is
 written to the server's stdin (`redis-server -`), so the password never shows in the
-process list. A pid file next to the directory lets a later sandbox find and end a
-server that a killed sandbox left behind; the process's working directory proves the
-pid still belongs to us before anything is signalled.
+process list. On Linux each server asks the kernel for SIGTERM when the sandbox thread
+that started it ends, so a killed sandbox takes its servers along. A pid file next to
+the directory lets a later sandbox find and end a server left behind all the same (by
+a crash between start and that request, or on another system); the process's working
+directory proves the pid still belongs to us before anything is signalled.
 
 Without `redis-server` on PATH nothing is started, and `note()` says why.
 """
@@ -15,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -67,6 +70,7 @@ class RedisServers:
             proc = subprocess.Popen(
                 [self.binary, "-"], cwd=workdir, stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                preexec_fn=_die_with_parent(),  # noqa: PLW1509 - one prctl call, no locks
             )
             proc.stdin.write(_config(port, password, workdir).encode())
             proc.stdin.close()
@@ -160,6 +164,21 @@ class RedisServers:
                 proc.kill()
                 proc.wait()
         self._pidfile(uid).unlink(missing_ok=True)
+
+
+def _die_with_parent():
+    """A preexec function that ties the child to the starting thread's life, or None
+    where the kernel offers no such request."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, int(signal.SIGTERM))
 
 
 def _config(port: int, password: str | None, workdir: Path) -> str:
