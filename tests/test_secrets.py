@@ -213,6 +213,7 @@ def run_captured(args: list[str], env: dict, stdin: bytes = b"") -> tuple[bytes,
     return out, err
 
 
+@pytest.mark.timeout(900)  # nearly two hundred processes on a shared machine
 def test_the_password_reaches_no_output_and_no_file(leak_sandbox, home):
     box = leak_sandbox
     secret = box.password().encode()
