@@ -9,12 +9,12 @@ from sandbox_client import session
 
 @pytest.fixture(scope="module")
 def slow_sandbox(tmp_path_factory):
-    """A sandbox whose actions take a second and a half, so that a bdb is surely still busy when
+    """A sandbox whose actions take seconds, so that a bdb is surely still busy when
     the next request arrives."""
     home = tmp_path_factory.mktemp("slow-sandbox")
     data_dir = home / "sandbox"
     data_dir.mkdir()
-    box = start_sandbox(data_dir, isolated_env(home), "--action-delay", "1.5")
+    box = start_sandbox(data_dir, isolated_env(home), "--action-delay", "2.5")
     yield box
     stop_sandbox(box)
 
