@@ -251,7 +251,9 @@ def test_the_password_reaches_no_output_and_no_file(leak_sandbox, home):
         for leaked in (secret, basic):
             assert leaked not in out, f"`re {' '.join(args)}` printed the password on stdout"
             assert leaked not in err, f"`re {' '.join(args)}` printed the password on stderr"
-    assert any(b"Authorization: Basic [redacted]" in err for _, _, err in outputs)
+    # most commands really sent a request (the rest stopped at their own usage checks)
+    sent = sum(b"Authorization: Basic [redacted]" in err for _, _, err in outputs)
+    assert sent > len(commands) // 2
 
     for folder in (home / "config", home / "cache"):
         for path in folder.rglob("*") if folder.exists() else []:
