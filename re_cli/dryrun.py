@@ -39,7 +39,7 @@ def show(app, response, current: dict | None = None, body=None) -> None:
 
     lines = [f"dry run: the server accepts this request ({verdict}); nothing was changed"]
     server_says = _body(response)
-    if server_says not in (None, "", {}, []):
+    if current is None and server_says not in (None, "", {}, []):
         lines.append("server: " + _compact(server_says))
     if current is not None:
         if changes:

@@ -89,11 +89,11 @@ def _rows() -> list[Row]:
     R = Row
     return [
         # actions
-        R("GET /v2/actions", "actions", "list", kind="action"),
+        R("GET /v1/actions", "actions", "list", kind="action"),
+        R("GET /v2/actions", "actions", "list-v2", kind="action"),
         R("GET /v2/actions/{uid}", "actions", "get", kind="action"),
-        R("GET /v1/actions", "actions", "list-v1"),
         R("GET /v1/actions/{uid}", "actions", "get-v1", kind="action"),
-        R("GET /v1/actions/bdb/{bdb_uid}", "actions", "list-for-bdb", kind="action"),
+        R("GET /v1/actions/bdb/{bdb_uid}", "actions", "bdb", kind="action"),
         # bdbs: the family's own objects
         R("GET /v1/bdbs", "bdbs", "list", kind="bdb",
           examples=("re bdbs list", "re bdbs list --fields uid,name -o json")),

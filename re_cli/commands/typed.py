@@ -160,8 +160,12 @@ def _query_option(param: dict) -> click.Option:
         return click.Option([flag, dest], metavar="TIME",
                             help=f"{word} this time: ISO 8601 or relative (1h, 2d).")
     if name == "fields":
-        return click.Option([flag, dest], metavar="A,B",
-                            help="Only these fields (the server selects them).")
+        from re_cli.options import _split_fields
+
+        return click.Option([flag, dest], metavar="F1,F2", multiple=True,
+                            callback=_split_fields,
+                            help="Only these fields, comma-separated; the server returns "
+                                 "no others.")
     if kind.startswith("boolean"):
         return click.Option([flag, dest], is_flag=True, default=False,
                             help=f"Send {name}=true.")
@@ -293,6 +297,8 @@ def _query(decl, kwargs) -> dict:
             continue
         if value is True:
             value = "true"
+        elif name == "fields":
+            value = ",".join(value)
         elif name in ("stime", "etime"):
             from re_cli.stats_view import parse_when
 
@@ -406,7 +412,7 @@ def _run(decl: Declaration, fixed_action: str | None, kwargs: dict) -> None:
 
     query = _query(decl, kwargs)
     body = _body(decl, kwargs)
-    fields = kwargs.get("q_fields")
+    fields = kwargs.get("q_fields") or None
     client = app.out().client()
     values = _path_values(decl, client, kwargs, fixed_action)
     path = decl.path.format(**{k: quote(str(v), safe="") for k, v in values.items()})
@@ -424,7 +430,7 @@ def _run(decl: Declaration, fixed_action: str | None, kwargs: dict) -> None:
 
         dryrun.show(app, response, current, body)
         return
-    _display(app, decl, response, fields.split(",") if fields else None)
+    _display(app, decl, response, fields)
     if decl.waits:
         _follow(app, decl, response, path)
 
