@@ -75,11 +75,16 @@ def _print_rows(app: App, rows, columns: list[str]) -> None:
         out.show_value(rows)
         return
     table = [[c.upper() for c in columns]]
-    table += [["*" if c == "default" and r[c] is True else
-               "" if c == "default" else str(r.get(c, "")) for c in columns] for r in rows]
+    table += [[_cell(row, c) for c in columns] for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     for line in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+def _cell(row: dict, column: str) -> str:
+    if column == "default":
+        return "*" if row["default"] else ""
+    return str(row.get(column, ""))
 
 
 def _print_fields(app: App, row: dict) -> None:
