@@ -6,6 +6,7 @@ uid). Anything else is looked up in the object list; no match is exit 5, several
 matches are exit 2 with the matches listed.
 """
 
+import re
 from dataclasses import dataclass
 
 from re_cli import errors
@@ -18,6 +19,7 @@ class Kind:
     names: tuple  # fields that may hold the name people type
     integer_uid: bool = True
     uid_field: str = "uid"
+    uid_shape: str | None = None  # a string uid of this shape is taken as it is
 
 
 KINDS = {
@@ -27,9 +29,10 @@ KINDS = {
     "role": Kind("role", "/v1/roles", ("name",)),
     "redis_acl": Kind("redis ACL", "/v1/redis_acls", ("name",)),
     "ldap_mapping": Kind("LDAP mapping", "/v1/ldap_mappings", ("name",)),
-    "module": Kind("module", "/v1/modules", ("module_name",), integer_uid=False),
+    "module": Kind("module", "/v1/modules", ("module_name",), integer_uid=False,
+                   uid_shape=r"[0-9a-f]{32}"),
     "crdb": Kind("Active-Active database", "/v1/crdbs", ("name",), integer_uid=False,
-                 uid_field="guid"),
+                 uid_field="guid", uid_shape=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"),
 }
 
 
@@ -47,6 +50,8 @@ def find(client, kind_name: str, value: str) -> tuple[str, dict | None]:
     """(uid, the object when it was looked up) for what the user typed."""
     kind = KINDS[kind_name]
     if kind.integer_uid and value.isdigit():
+        return value, None
+    if kind.uid_shape and re.fullmatch(kind.uid_shape, value):
         return value, None
 
     params = {"fields": ",".join((kind.uid_field, *kind.names))} if kind_name == "bdb" else None

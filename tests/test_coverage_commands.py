@@ -17,7 +17,7 @@ DECLS = typed.declarations()
 # Groups whose modules belong to other work and switch to typed.group() later.
 NOT_YET_TYPED = ("actions", "bdbs")
 # Destructive commands run last, so the objects the others address still exist.
-RUN_ORDER = sorted(DECLS, key=lambda d: bool(d.row.destructive) or d.method == "DELETE")
+RUN_ORDER = sorted(DECLS, key=lambda d: (bool(d.row.destructive), d.method == "DELETE"))
 
 
 def _key(decl) -> str:
@@ -162,8 +162,11 @@ ARGS = {
     "POST /v1/services": ["--operation", "restart", "--service", "mdns_server"],
     "POST /v1/crdbs": ["--data", json.dumps({**CRDB, "name": "cov-crdb2"})],
     "POST /v1/cluster/actions/{action}": ["--data", '{"node_uid": "1"}'],
+    "PUT /v1/crdbs/{crdb_guid}/purge": ["--data", '{"instances": [1]}'],
 }
-STDIN = {}
+STDIN = {"POST /v1/users": "Cov-Pass-456\n"}
+ARGS["POST /v1/users"] = ["--email", "cov2@example.com", "--name", "cov2", "--role",
+                          "db_viewer", "--password-stdin"]
 # Requests whose success needs cluster state these tests do not make (named, so the
 # count stays visible): a second node, installed certificates, a running action.
 NEEDS_STATE = {
@@ -244,7 +247,8 @@ def _expect_answered(decl, result) -> None:
 def test_command_succeeds_for_a_permitted_role(sandbox, re_run, objects, decl):
     if _key(decl) in NEEDS_STATE:
         pytest.xfail(f"{_key(decl)} needs {NEEDS_STATE[_key(decl)]}")
-    result = re_run(*_argv(decl, objects), env=sandbox.env("admin"))
+    result = re_run(*_argv(decl, objects), env=sandbox.env("admin"),
+                    input=STDIN.get(_key(decl)))
 
     _expect_answered(decl, result)
     assert result.code == 0, result.stderr
@@ -268,7 +272,7 @@ def test_command_is_refused_for_a_role_lacking_the_permission(sandbox, re_run, o
                                                               decl):
     numeric = {**objects, **{k: "1" for k in ("bdb", "user", "role", "redis_acl", "shard")}}
     role = _lacking_role(decl.permission)
-    result = re_run(*_argv(decl, numeric), env=sandbox.env(role))
+    result = re_run(*_argv(decl, numeric), env=sandbox.env(role), input=STDIN.get(_key(decl)))
 
     _expect_answered(decl, result)
     assert result.code == 4, (role, result.stderr)
