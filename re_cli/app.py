@@ -14,6 +14,7 @@ class App:
     ca_cert: str | None = None
     timeout: float | None = None
     no_color: bool = False
+    curl: bool = False
     _cache: dict = field(default_factory=dict, repr=False)
 
     def settings(self):
@@ -28,7 +29,7 @@ class App:
         if "client" not in self._cache:
             from re_cli.http import Client
 
-            self._cache["client"] = Client(self.settings(), verbose=self.verbose)
+            self._cache["client"] = Client(self.settings(), verbose=self.verbose, curl=self.curl)
         return self._cache["client"]
 
     def out(self):

@@ -92,6 +92,9 @@ def _global_params() -> list[click.Option]:
                      callback=_set("timeout"), help="Connect and read timeout."),
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False,
                      callback=_set("no_color"), help="No colour in output."),
+        click.Option(["--curl"], is_flag=True, default=None, expose_value=False,
+                     callback=_set("curl"),
+                     help="Print the equivalent curl command instead of sending the request."),
         click.Option(["--password-stdin"], is_flag=True, default=None, expose_value=False,
                      callback=_set("password_stdin"),
                      help="Read the password from the first line of stdin."),
@@ -176,10 +179,13 @@ def run(argv: list[str] | None = None) -> int:
     """Run `re` and return its exit code instead of raising."""
     try:
         try:
-            cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
+            # Without standalone mode click returns ctx.exit()'s code instead of raising.
+            returned = cli.main(args=argv, prog_name="re", obj=App(), standalone_mode=False)
         finally:
             # Flush here, where a closed pipe is still ours to handle, not at exit.
             sys.stdout.flush()
+        if isinstance(returned, int) and not isinstance(returned, bool):
+            return returned
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code

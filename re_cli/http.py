@@ -4,6 +4,7 @@ import json as jsonlib
 import re
 import sys
 import time
+from contextlib import contextmanager
 
 from re_cli import __version__, errors
 
@@ -99,9 +100,11 @@ def _first_line(content: bytes) -> str | None:
 class Client:
     """Sends requests to the cluster named by `settings`."""
 
-    def __init__(self, settings, verbose: int = 0):
+    def __init__(self, settings, verbose: int = 0, curl: bool = False):
         self.settings = settings
         self.verbose = verbose
+        self.curl = curl  # print the curl command for the request instead of sending it
+        self._lookups = 0
         self.on_response = None  # called with every Response before it is returned or raised
         self._session = None
 
@@ -132,6 +135,16 @@ class Client:
             raise error_from(response)
         return response
 
+    @contextmanager
+    def lookups(self):
+        """Requests made inside (resolving a name to a uid) are sent even with --curl,
+        so that the curl command printed is the one for the request the user asked."""
+        self._lookups += 1
+        try:
+            yield
+        finally:
+            self._lookups -= 1
+
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)
 
@@ -155,9 +168,11 @@ class Client:
     def _send(self, method, path, params, body, content_type, headers) -> Response:
         import requests
 
-        session = self.session()
         request_headers = {"Content-Type": content_type} if content_type else {}
         request_headers.update(headers or {})
+        if self.curl and not self._lookups:
+            self._print_curl(method, path, params, body, request_headers)
+        session = self.session()
         # An Authorization header given by the caller (a JWT, say) replaces ours.
         own_auth = any(name.lower() == "authorization" for name in request_headers)
         prepared = session.prepare_request(requests.Request(
@@ -183,6 +198,21 @@ class Client:
         if self.verbose:
             self._trace_response(response)
         return response
+
+    def _print_curl(self, method, path, params, body, request_headers) -> None:
+        """Print the equivalent curl command and end the run; no password is asked."""
+        import click
+        import requests
+
+        from re_cli import curl
+
+        headers = {"Accept": "application/json", **request_headers}
+        prepared = requests.Request(method, self.settings.base_url + path, params=params,
+                                    data=body, headers=headers).prepare()
+        certificate = curl.server_certificate(self.settings)
+        click.echo(curl.to_curl(self.settings, method, prepared.url, dict(prepared.headers),
+                                prepared.body, certificate=certificate))
+        raise click.exceptions.Exit(0)
 
     def _trace(self, line: str) -> None:
         if self.verbose:

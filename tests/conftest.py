@@ -54,7 +54,7 @@ class Sandbox:
     port: int
     data_dir: Path
     process: subprocess.Popen
-    creds: dict  # role -> {"user": ..., "password": ...}
+    creds: dict = field(repr=False)  # role -> {"user": ..., "password": ...}
 
     host = "127.0.0.1"
 
@@ -143,7 +143,7 @@ def re_run(home):
         full_env.update(env or {})
         data = input.encode() if isinstance(input, str) else input
         done = subprocess.run([sys.executable, "-m", "re_cli", *args], env=full_env,
-                              input=data, capture_output=True, timeout=timeout,
+                              input=data, capture_output=True, timeout=timeout, cwd=home,
                               stdin=None if data is not None else subprocess.DEVNULL)
         return Result(done.returncode, done.stdout.decode(errors="replace"),
                       done.stderr.decode(errors="replace"), done.stdout)
