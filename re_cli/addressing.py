@@ -55,7 +55,8 @@ def find(client, kind_name: str, value: str) -> tuple[str, dict | None]:
         return value, None
 
     params = {"fields": ",".join((kind.uid_field, *kind.names))} if kind_name == "bdb" else None
-    objects = client.request("GET", kind.list_path, params=params).json()
+    with client.lookups():
+        objects = client.request("GET", kind.list_path, params=params).json()
     if isinstance(objects, dict):  # crdbs and a few others may wrap their list
         objects = next((v for v in objects.values() if isinstance(v, list)), [])
 
@@ -88,7 +89,8 @@ def node_address(client, value: str) -> str:
     """The address of a node given by uid or address, for node-local requests."""
     if not value.isdigit():
         return value
-    node = client.request("GET", f"/v1/nodes/{value}").json()
+    with client.lookups():
+        node = client.request("GET", f"/v1/nodes/{value}").json()
     address = node.get("addr") if isinstance(node, dict) else None
     if not address:
         raise errors.ReError(f"node {value} has no address", errors.NOT_FOUND)

@@ -13,7 +13,8 @@ def resolve_uid(client, collection: str, ref: str, noun: str) -> str:
     if ref.isdigit():
         return ref
 
-    listing = client.get(f"/v1/{collection}", params={"fields": "uid,name"}).json()
+    with client.lookups():
+        listing = client.get(f"/v1/{collection}", params={"fields": "uid,name"}).json()
     if not isinstance(listing, list):
         raise errors.ReError(f"the server's list of {collection} is not a list")
     matches = [obj for obj in listing if isinstance(obj, dict) and obj.get("name") == ref]
