@@ -247,6 +247,48 @@ def test_node_maintenance_action_is_polled_by_name(sandbox):
     assert s.post(f"{sandbox.url}/v1/nodes/3/actions/explode").status_code == 400
 
 
+
+def _wait_cluster_action(s, url: str, name: str) -> dict:
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        action = s.get(f"{url}/v1/cluster/actions/{name}").json()
+        if action["status"] == "completed":
+            return action
+        time.sleep(0.1)
+    raise AssertionError(f"cluster action {name} did not complete: {action}")
+
+
+def test_node_requests_keep_working_after_a_cluster_action(sandbox):
+    # A completed cluster action once broke every /v1/nodes* request with a 500.
+    from concurrent.futures import ThreadPoolExecutor
+
+    s = session(sandbox)
+    paths = ("/v1/nodes", "/v1/nodes/1", "/v1/nodes/status", "/v1/nodes/2/status",
+             "/v1/nodes/actions", "/v1/nodes/1/actions", "/v1/nodes/check/1",
+             "/v1/nodes/1/snapshots")
+    started = s.post(f"{sandbox.url}/v1/cluster/actions/change_master", json={"node_uid": 2})
+    assert started.status_code == 200
+
+    def read_nodes(_):
+        mine = session(sandbox)
+        return [(path, mine.get(sandbox.url + path).status_code) for path in paths]
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [pair for batch in pool.map(read_nodes, range(8)) for pair in batch]
+    assert all(code == 200 for _, code in answers), answers
+    _wait_cluster_action(s, sandbox.url, "change_master")
+    for path in paths:
+        assert s.get(sandbox.url + path).status_code == 200, path
+    assert s.get(f"{sandbox.url}/v1/nodes/2/status").json()["role"] == "master"
+
+    s.post(f"{sandbox.url}/v1/cluster/actions/change_master",
+           json={"node_uid": 1}).raise_for_status()
+    _wait_cluster_action(s, sandbox.url, "change_master")
+    assert s.get(f"{sandbox.url}/v1/nodes/1/status").json()["role"] == "master"
+    assert s.get(f"{sandbox.url}/v1/nodes").status_code == 200
+
 def test_cluster_settings_beside_the_cluster(sandbox):
     s = session(sandbox)
     assert s.get(f"{sandbox.url}/v1/cluster/ldap").json()["cache_ttl"] == 300

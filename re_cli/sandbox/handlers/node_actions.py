@@ -47,6 +47,9 @@ def settle(tx) -> None:
 
 
 def _apply(tx, action: dict) -> None:
+    if action["_key"].startswith("cluster:"):
+        _apply_cluster(tx, action)
+        return
     node = tx.get("node", int(action["node_uid"]))
     if node is None:
         return
@@ -63,6 +66,15 @@ def _apply(tx, action: dict) -> None:
     elif name == "maintenance_off":
         node.update(accept_servers=True, _maintenance=False)
     tx.put("node", node["uid"], node)
+
+
+def _apply_cluster(tx, action: dict) -> None:
+    # A cluster action has no node_uid of its own: change_master names the new master.
+    target = action.get("_target")
+    if action["name"] == "change_master" and tx.get("node", target) is not None:
+        cluster = tx.get("cluster", "1")
+        cluster["_master_node"] = target
+        tx.put("cluster", "1", cluster)
 
 
 def _start(tx, req, key: str, fields: dict) -> dict:
@@ -166,11 +178,9 @@ def start_cluster_action(req):
         raise ApiError(400, "invalid_action",
                        f"unknown cluster action `{name}`; one of {', '.join(CLUSTER_ACTIONS)}")
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         uid = _node_uid(tx, body.get("node_uid"))
-        action = _start(tx, req, f"cluster:{name}", {"name": name})
-        cluster = tx.get("cluster", "1")
-        cluster["_master_node"] = uid
-        tx.put("cluster", "1", cluster)
+        action = _start(tx, req, f"cluster:{name}", {"name": name, "_target": uid})
     return _progress(action, time.time())
 
 
@@ -184,12 +194,14 @@ def _cluster_action(tx, name: str) -> dict:
 @route("GET", "/v1/cluster/actions/{action}")
 def get_cluster_action(req):
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         return _progress(_cluster_action(tx, req.params["action"]), time.time())
 
 
 @route("DELETE", "/v1/cluster/actions/{action}")
 def cancel_cluster_action(req):
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         action = _cluster_action(tx, req.params["action"])
         if _progress(action, time.time())["status"] in FINAL:
             raise ApiError(404, "action_not_running", "The action is not running.")
@@ -201,6 +213,7 @@ def cancel_cluster_action(req):
 @route("GET", "/v1/cluster/actions")
 def list_cluster_actions(req):
     with req.sandbox.store.transaction() as tx:
+        settle(tx)
         actions = [a for a in tx.list("node_action") if a["_key"].startswith("cluster:")]
     now = time.time()
     return {"actions": [_progress(a, now) for a in actions]}
