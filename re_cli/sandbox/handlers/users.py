@@ -26,6 +26,33 @@ def _user(tx, raw_uid) -> dict:
     return user
 
 
+def _hashed(password) -> str | None:
+    """The stored form of a new password, or None when there is none to store. PBKDF2
+    costs ~0.1 s, so callers hash before taking the store's transaction."""
+    return auth.hash_password(password) if isinstance(password, str) and password else None
+
+
+class _PasswordCheck:
+    """Which of a user's stored hashes a password matches, worked out before the write
+    transaction from a snapshot of the hashes; checked again inside it only when the
+    hashes changed in between."""
+
+    def __init__(self, req, find, password):
+        with req.sandbox.store.transaction() as tx:
+            self.seen = list((find(tx) or {}).get("_password_hashes", []))
+        self.password = password
+        self.matched = self._matching(self.seen)
+
+    def _matching(self, hashes: list) -> list:
+        if not isinstance(self.password, str) or not self.password:
+            return []
+        return [h for h in hashes if auth.check_password(self.password, h)]
+
+    def matches(self, user: dict) -> list:
+        hashes = user.get("_password_hashes", [])
+        return self.matched if hashes == self.seen else self._matching(hashes)
+
+
 def _validate(tx, body: dict, current: dict | None) -> None:
     """400/409/406 for what a create (current None) or an update may not carry."""
     unknown = sorted(set(body) - WRITABLE - READ_ONLY)
@@ -105,6 +132,7 @@ def list_users(req):
 @route("POST", "/v1/users")
 def create_user(req):
     body = req.json_object()
+    new_hash = _hashed(body.get("password"))
     with req.sandbox.store.transaction() as tx:
         _validate(tx, body, None)
         user = defaults_for("user")
@@ -123,7 +151,7 @@ def create_user(req):
             return auth.public_user(user)
         uid = uid if uid is not None else tx.next_uid("user")
         user.update(uid=uid, password_issue_date=now_iso(),
-                    _password_hashes=[auth.hash_password(password)] if password else [])
+                    _password_hashes=[new_hash] if password else [])
         tx.put("user", uid, user)
     return auth.public_user(user)
 
@@ -137,6 +165,8 @@ def get_user(req):
 @route("PUT", "/v1/users/{uid}")
 def update_user(req):
     body = req.json_object()
+    new_hash = _hashed(body.get("password"))
+    check = _PasswordCheck(req, lambda tx: _user(tx, req.params["uid"]), body.get("password"))
     with req.sandbox.store.transaction() as tx:
         user = _user(tx, req.params["uid"])
         _validate(tx, body, user)
@@ -151,10 +181,10 @@ def update_user(req):
             raise ApiError(406, "change_last_admin_role_not_allowed",
                            "At least one user must keep the admin role.")
         if password is not None:
-            if any(auth.check_password(password, h) for h in user.get("_password_hashes", [])):
+            if check.matches(user):
                 raise ApiError(400, "new_password_same_as_current",
                                "The new password is the same as the current one.")
-            updated["_password_hashes"] = [auth.hash_password(password)]
+            updated["_password_hashes"] = [new_hash]
             updated["password_issue_date"] = now_iso()
         if not req.flag("dry_run"):
             tx.put("user", user["uid"], updated)
@@ -228,25 +258,31 @@ def _password_target(tx, req, body: dict) -> dict:
     return target
 
 
-def _new_password(tx, body: dict, user: dict) -> str:
+def _new_password(req, body: dict) -> tuple[str, _PasswordCheck]:
+    """The new password's hash and a check of it against the target's passwords,
+    both worked out before the write transaction."""
     password = body.get("new_password")
     if not isinstance(password, str) or not password:
         raise ApiError(400, "missing_field", "`new_password` is required")
-    _check_complexity(tx, password)
-    if any(auth.check_password(password, h) for h in user.get("_password_hashes", [])):
+    check = _PasswordCheck(req, lambda tx: _password_target(tx, req, body), password)
+    return _hashed(password), check
+
+
+def _check_new_password(tx, body: dict, user: dict, check: _PasswordCheck) -> None:
+    _check_complexity(tx, body["new_password"])
+    if check.matches(user):
         raise ApiError(400, "new_password_same_as_current",
                        "The new password is the same as an existing one.")
-    return password
 
 
 @route("POST", "/v1/users/password")
 def add_password(req):
     body = req.json_object()
+    new_hash, check = _new_password(req, body)
     with req.sandbox.store.transaction() as tx:
         user = _password_target(tx, req, body)
-        password = _new_password(tx, body, user)
-        user["_password_hashes"] = [*user.get("_password_hashes", []),
-                                    auth.hash_password(password)]
+        _check_new_password(tx, body, user, check)
+        user["_password_hashes"] = [*user.get("_password_hashes", []), new_hash]
         tx.put("user", user["uid"], user)
     return None
 
@@ -254,10 +290,11 @@ def add_password(req):
 @route("PUT", "/v1/users/password")
 def replace_passwords(req):
     body = req.json_object()
+    new_hash, check = _new_password(req, body)
     with req.sandbox.store.transaction() as tx:
         user = _password_target(tx, req, body)
-        password = _new_password(tx, body, user)
-        user["_password_hashes"] = [auth.hash_password(password)]
+        _check_new_password(tx, body, user, check)
+        user["_password_hashes"] = [new_hash]
         user["password_issue_date"] = now_iso()
         tx.put("user", user["uid"], user)
     return None
@@ -269,10 +306,12 @@ def delete_password(req):
     old = body.get("old_password")
     if not isinstance(old, str) or not old:
         raise ApiError(400, "missing_field", "`old_password` is required")
+    check = _PasswordCheck(req, lambda tx: _password_target(tx, req, body), old)
     with req.sandbox.store.transaction() as tx:
         user = _password_target(tx, req, body)
         hashes = user.get("_password_hashes", [])
-        keep = [h for h in hashes if not auth.check_password(old, h)]
+        matched = check.matches(user)
+        keep = [h for h in hashes if h not in matched]
         if len(keep) == len(hashes):
             raise ApiError(400, "invalid_param", "`old_password` is not one of the passwords")
         if not keep:
