@@ -83,6 +83,13 @@ class Sandbox:
         }
 
 
+def _state_pid(state: Path) -> int | None:
+    try:
+        return int(json.loads(state.read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def start_sandbox(data_dir: Path, env: dict, *extra: str, timeout: float = 30) -> Sandbox:
     port = free_port()
     cmd = [sys.executable, "-m", "re_cli", "sandbox", "start", "--foreground",
@@ -94,7 +101,7 @@ def start_sandbox(data_dir: Path, env: dict, *extra: str, timeout: float = 30) -
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"sandbox exited with {proc.returncode}; see {log.name}")
-        if state.exists():
+        if _state_pid(state) == proc.pid:  # not a stale file a killed sandbox left
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break

@@ -301,6 +301,15 @@ def serve(port: int, data_dir: Path, action_delay: float, faults: FaultSettings,
         server = Server((host, port), None)
     except OSError as exc:
         raise PortInUse(f"port {port} on {host} is not free: {exc.strerror}") from None
+
+    # Installed before anything starts, so a SIGTERM during startup still ends in the
+    # shutdown hooks below (serve_forever returns at once when shutdown came first).
+    def stop(signum, frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
     cert, key = tls.ensure_certificates(data_dir)
     server.ssl_context = tls_context(cert, key)
 
@@ -310,25 +319,11 @@ def serve(port: int, data_dir: Path, action_delay: float, faults: FaultSettings,
     server.sandbox = sandbox
     handlers.load_all()
     created = seed.seed(store, data_dir, port)
-    for hook in routes.STARTUP:
-        hook(sandbox)
-
-    def stop(signum, frame):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-    state = {"port": port, "pid": os.getpid(), "url": sandbox.url, "host": host,
-             "admin": seed.email_for("admin"), "ca_cert": str(data_dir / tls.CA_FILE),
-             "credentials": str(data_dir / "credentials.json"), "first_start": bool(created)}
     state_file = data_dir / "sandbox.json"
-    tmp = state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2) + "\n")
-    os.replace(tmp, state_file)
-    log.info("sandbox listening on %s (data dir %s)", sandbox.url, data_dir)
-
     try:
+        for hook in routes.STARTUP:
+            hook(sandbox)
+        _write_state(state_file, sandbox, created)
         server.serve_forever(poll_interval=0.2)
     finally:
         log.info("sandbox stopping")
@@ -345,3 +340,16 @@ def serve(port: int, data_dir: Path, action_delay: float, faults: FaultSettings,
         except OSError:
             pass
         log.info("sandbox stopped")
+
+
+def _write_state(state_file: Path, sandbox: Sandbox, created) -> None:
+    from re_cli.sandbox import seed, tls
+
+    data_dir = state_file.parent
+    state = {"port": sandbox.port, "pid": os.getpid(), "url": sandbox.url, "host": sandbox.host,
+             "admin": seed.email_for("admin"), "ca_cert": str(data_dir / tls.CA_FILE),
+             "credentials": str(data_dir / "credentials.json"), "first_start": bool(created)}
+    tmp = state_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=2) + "\n")
+    os.replace(tmp, state_file)
+    log.info("sandbox listening on %s (data dir %s)", sandbox.url, data_dir)
