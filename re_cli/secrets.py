@@ -6,8 +6,6 @@ it is never printed. keyring is imported only when it is asked.
 """
 
 import os
-import shlex
-import subprocess
 import sys
 
 from re_cli.errors import ConfigError
@@ -111,6 +109,9 @@ def on_terminal() -> bool:
 
 def run_password_command(command: str) -> str:
     """The first line of the command's stdout; its stderr goes to the user's terminal."""
+    import shlex
+    import subprocess
+
     try:
         done = subprocess.run(shlex.split(command), stdout=subprocess.PIPE, text=True,
                               stdin=subprocess.DEVNULL, timeout=60)
