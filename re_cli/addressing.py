@@ -15,6 +15,7 @@ from re_cli import errors
 @dataclass(frozen=True)
 class Kind:
     label: str  # what people call it, in messages
+    plural: str  # the collection, as `2 bdbs are named ...` says it
     list_path: str
     names: tuple  # fields that may hold the name people type
     integer_uid: bool = True
@@ -23,16 +24,17 @@ class Kind:
 
 
 KINDS = {
-    "bdb": Kind("database", "/v1/bdbs", ("name",)),
-    "node": Kind("node", "/v1/nodes", ("addr", "external_addr")),
-    "user": Kind("user", "/v1/users", ("email", "name")),
-    "role": Kind("role", "/v1/roles", ("name",)),
-    "redis_acl": Kind("redis ACL", "/v1/redis_acls", ("name",)),
-    "ldap_mapping": Kind("LDAP mapping", "/v1/ldap_mappings", ("name",)),
-    "module": Kind("module", "/v1/modules", ("module_name",), integer_uid=False,
+    "bdb": Kind("database", "bdbs", "/v1/bdbs", ("name",)),
+    "node": Kind("node", "nodes", "/v1/nodes", ("addr", "external_addr")),
+    "user": Kind("user", "users", "/v1/users", ("email", "name")),
+    "role": Kind("role", "roles", "/v1/roles", ("name",)),
+    "redis_acl": Kind("redis ACL", "redis ACLs", "/v1/redis_acls", ("name",)),
+    "ldap_mapping": Kind("LDAP mapping", "LDAP mappings", "/v1/ldap_mappings", ("name",)),
+    "module": Kind("module", "modules", "/v1/modules", ("module_name",), integer_uid=False,
                    uid_shape=r"[0-9a-f]{32}"),
-    "crdb": Kind("Active-Active database", "/v1/crdbs", ("name",), integer_uid=False,
-                 uid_field="guid", uid_shape=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"),
+    "crdb": Kind("Active-Active database", "crdbs", "/v1/crdbs", ("name",),
+                 integer_uid=False, uid_field="guid",
+                 uid_shape=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"),
 }
 
 
@@ -68,9 +70,10 @@ def find(client, kind_name: str, value: str) -> tuple[str, dict | None]:
     if not found:
         raise errors.ReError(f"no {kind.label} named `{value}`", errors.NOT_FOUND)
     if len(found) > 1:
-        listed = ", ".join(f"{o.get(kind.uid_field)} ({_label(o, kind)})" for o in found)
-        raise errors.UsageError(f"`{value}` names {len(found)} {kind.label}s: {listed}; "
-                                "give the uid instead")
+        uids = ", ".join(str(o.get(kind.uid_field)) for o in found)
+        labels = "; ".join(_label(o, kind) for o in found)
+        raise errors.UsageError(f"{len(found)} {kind.plural} are named `{value}` "
+                                f"(uids {uids}: {labels}): give the uid instead")
     return str(found[0].get(kind.uid_field)), found[0]
 
 

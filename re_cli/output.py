@@ -93,6 +93,21 @@ class Output:
 
         if self.stdout_tty:
             self.status(response)
+        self._remember_names(response, kind)
+
+    def _remember_names(self, response, kind: str | None) -> None:
+        """A listing of databases, nodes, users, ... refreshes the names that tab
+        completion offers; it costs a small file write and never fails a command."""
+        from re_cli import name_cache
+
+        if kind not in name_cache.KINDS or not 200 <= response.status < 300:
+            return
+        try:
+            body = response.json() if response.is_json else None
+            if isinstance(body, list):
+                name_cache.remember(self.app.settings(), kind, body)
+        except Exception:  # noqa: BLE001 - the cache is a convenience, never a failure
+            pass
 
     def show_value(self, value, kind: str | None = None, fields=None) -> None:
         """Print data that `re` made itself (not a server body): JSON or a table."""

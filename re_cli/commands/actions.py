@@ -1,29 +1,20 @@
-"""`re actions`: the cluster's long-running work (tasks and state machines)."""
+"""`re actions`: the cluster's long-running work (tasks and state machines).
+
+`list`, `get` and `wait` are written here by hand: `list` and `get` each send one of
+two requests (v1 or v2, a flag picks), and `wait` polls. `bdb` is declared in spec.py.
+"""
 
 import click
 
 from re_cli import errors
 from re_cli.app import App
+from re_cli.commands import typed
 
 pass_app = click.make_pass_decorator(App)
+SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group()
-def cli() -> None:
-    """Long-running actions: list them, look at one, wait for one to finish.
-
-    Commands that start work (creating a database, a rebalance, a shard
-    migration, ...) print an action uid; these commands follow it.
-
-    \b
-    Examples:
-      re actions list
-      re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d
-      re actions wait 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d --wait-timeout 120
-    """
-
-
-@cli.command("list")
+@click.command("list", context_settings=SETTINGS)
 @click.option("--v2", "v2", is_flag=True,
               help="Ask /v2/actions: one flat list that also holds imports, exports "
                    "and backups.")
@@ -55,33 +46,41 @@ def list_(app: App, v2: bool) -> None:
         out.status(response)
 
 
-@cli.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("uid")
+@click.option("--v1", "v1", is_flag=True,
+              help="Ask /v1/actions/UID only: the older view, without imports, exports "
+                   "and backups.")
 @pass_app
-def get(app: App, uid: str) -> None:
+def get(app: App, uid: str, v1: bool) -> None:
     """Show one action by its uid.
 
     Asks /v2/actions/UID first (it knows imports, exports and backups too), then
     /v1/actions/UID for clusters that only have that.
 
     \b
-    Example:
+    Examples:
       re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d
+      re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d --v1
     """
     from urllib.parse import quote
 
     out = app.out()
     client = out.client()
+    v1_path = f"/v1/actions/{quote(uid, safe='')}"
+    if v1:
+        out.show(client.get(v1_path), kind="action")
+        return
     try:
         response = client.get(f"/v2/actions/{quote(uid, safe='')}")
     except errors.ApiError as exc:
         if exc.status != 404:
             raise
-        response = client.get(f"/v1/actions/{quote(uid, safe='')}")
+        response = client.get(v1_path)
     out.show(response, kind="action")
 
 
-@cli.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("uid")
 @click.option("--wait-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Give up after this long (default 600); the action goes on.")
@@ -105,19 +104,4 @@ def wait(app: App, uid: str, wait_timeout: float | None) -> None:
     app.out().show_value(snapshot.body, kind="action")
 
 
-@cli.command()
-@click.argument("database")
-@pass_app
-def bdb(app: App, database: str) -> None:
-    """List the actions of one database, by uid or by name.
-
-    \b
-    Example:
-      re actions bdb cache
-    """
-    from re_cli.lookup import resolve_uid
-
-    out = app.out()
-    client = out.client()
-    uid = resolve_uid(client, "bdbs", database, "database")
-    out.show(client.get(f"/v1/actions/bdb/{uid}"), kind="action")
+cli = typed.group("actions", own=(list_, get, wait))

@@ -1,4 +1,4 @@
-"""`re cluster`: the cluster: settings, certificates, LDAP, SSO, actions, health. Declared in spec.py."""
+"""`re cluster`: settings, certificates, LDAP, SSO, actions, health. Declared in spec.py."""
 
 from re_cli.commands import typed
 

@@ -82,6 +82,8 @@ class Row:
     kind: str | None = None  # object type for tables (bdb, node, user, ...)
     actions: tuple = ()  # known values of an {action} path parameter
     examples: tuple = ()
+    # The flag that picks this request on a command another row shares (`--v2`).
+    option: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -89,10 +91,12 @@ def _rows() -> list[Row]:
     R = Row
     return [
         # actions
+        # `list` and `get` are written by hand in actions.py: one command each for the
+        # v1 and v2 requests, the flag picking the other one.
         R("GET /v1/actions", "actions", "list", kind="action"),
-        R("GET /v2/actions", "actions", "list-v2", kind="action"),
+        R("GET /v2/actions", "actions", "list", kind="action", option="--v2"),
         R("GET /v2/actions/{uid}", "actions", "get", kind="action"),
-        R("GET /v1/actions/{uid}", "actions", "get-v1", kind="action"),
+        R("GET /v1/actions/{uid}", "actions", "get", kind="action", option="--v1"),
         R("GET /v1/actions/bdb/{bdb_uid}", "actions", "bdb", kind="action"),
         # bdbs: the family's own objects
         R("GET /v1/bdbs", "bdbs", "list", kind="bdb",

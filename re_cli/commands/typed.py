@@ -8,6 +8,7 @@ from urllib.parse import quote
 import click
 
 from re_cli.commands import spec
+from re_cli.commands.examples import decorate as with_own_help
 
 STATS_INTERVALS = ("1sec", "10sec", "5min", "15min", "1hour", "12hour", "1week")
 # Query parameters whose flag differs from the parameter's name.
@@ -117,6 +118,13 @@ def group_names() -> list[str]:
     return sorted(spec.GROUP_HELP)
 
 
+def loaded_group(name: str) -> click.Group:
+    """The group `re NAME` as its module builds it, hand-written commands included."""
+    import importlib
+
+    return importlib.import_module(f"re_cli.commands.{name.replace('-', '_')}").cli
+
+
 # ---------------------------------------------------------------- click parameters
 
 class ActionName(click.ParamType):
@@ -135,6 +143,33 @@ class ActionName(click.ParamType):
 
         names = [k.replace("_", "-") for k in self.known]
         return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+# The management roles a user may hold, offered before the cluster's own role names.
+MANAGEMENT_ROLES = ("admin", "cluster_member", "cluster_viewer", "db_member", "db_viewer",
+                    "user_manager", "none")
+
+
+def _completer(kind: str | None):
+    """Live names for an argument or option that takes an object of `kind`, or None."""
+    from re_cli import name_cache
+
+    return name_cache.names(kind) if kind in name_cache.KINDS else None
+
+
+def _complete_management(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(r) for r in MANAGEMENT_ROLES if r.startswith(incomplete)]
+
+
+def _complete_role(ctx, param, incomplete):
+    from re_cli import name_cache
+
+    fixed = _complete_management(ctx, param, incomplete)
+    cached = name_cache.complete("role", incomplete, ctx)
+    known = {item.value for item in fixed}
+    return fixed + [item for item in cached if item.value not in known]
 
 
 def _dash(name: str) -> str:
@@ -177,6 +212,12 @@ def _query_option(param: dict) -> click.Option:
 def _body_option(flag: tuple) -> click.Option:
     name, field, kind, text = flag
     dest = f"b_{field}"
+    if name == "--role":
+        return click.Option([name, dest], metavar="ROLE", help=text,
+                            shell_complete=_complete_role)
+    if name == "--management":
+        return click.Option([name, dest], metavar="ROLE", help=text,
+                            shell_complete=_complete_management)
     if kind == "bool":
         return click.Option([f"{name}/--no-{name[2:]}", dest], default=None, help=text)
     if kind == "secret":
@@ -197,9 +238,12 @@ def _params(decl: Declaration, fixed_action: str | None) -> list[click.Parameter
                 params.append(click.Argument([f"p_{name}"], metavar="ACTION",
                                              type=ActionName(decl.row.actions)))
             continue
-        params.append(click.Argument([f"p_{name}"], metavar=_metavar(name, kind)))
+        complete = _complete_role if name == "role" else _completer(kind)
+        params.append(click.Argument([f"p_{name}"], metavar=_metavar(name, kind),
+                                     shell_complete=complete))
     if decl.node_local:
         params.append(click.Option(["--node", "node"], metavar="NODE",
+                                   shell_complete=_completer("node"),
                                    help="The node to ask: its address or uid "
                                         "(default: the profile's host)."))
     params.extend(_query_option(q) for q in decl.request["query_params"])
@@ -448,9 +492,9 @@ def command(decl: Declaration, fixed_action: str | None = None,
     cmd = click.Command(name, callback=callback, params=_params(decl, fixed_action),
                         help=_help(decl, fixed_action, name), short_help=summary,
                         context_settings={"help_option_names": ["-h", "--help"]})
-    cmd.declaration = decl
+    cmd.declaration, cmd.declarations = decl, (decl,)
     cmd.shorthand_for = decl.verb if fixed_action else None
-    return cmd
+    return with_own_help(cmd, f"{decl.group} {name}")
 
 
 def _shorthands(decl: Declaration) -> list[tuple[str, str]]:
@@ -478,16 +522,32 @@ class TypedGroup(click.Group):
                 formatter.write_dl(short)
 
 
-def group(name: str) -> click.Group:
-    """The click group `re NAME`, with one command per declared request."""
+def group(name: str, own: tuple = ()) -> click.Group:
+    """The click group `re NAME`, with one command per declared request.
+
+    `own` holds commands written by hand; each takes over the declarations of its verb
+    (several rows may share a verb when a flag picks the request, as `--v2` does)."""
     decls = [d for d in declarations() if d.group == name]
     if not decls:
         raise ValueError(f"no declarations for group `{name}`")
     grp = TypedGroup(name, help=spec.GROUP_HELP[name] + _group_examples(name, decls),
                      short_help=spec.GROUP_HELP[name],
                      context_settings={"help_option_names": ["-h", "--help"]})
+    by_verb: dict[str, list[Declaration]] = {}
     for decl in decls:
-        grp.add_command(command(decl))
+        by_verb.setdefault(decl.verb, []).append(decl)
+    hand_written = {cmd.name: cmd for cmd in own}
+    for verb, shared in by_verb.items():
+        cmd = hand_written.pop(verb, None)
+        if cmd is None:
+            if len(shared) > 1:
+                raise ValueError(f"`re {name} {verb}` is declared {len(shared)} times")
+            cmd = command(shared[0])
+        cmd.declaration, cmd.declarations = shared[0], tuple(shared)
+        grp.add_command(cmd)
+    for cmd in hand_written.values():  # commands that wrap no single request
+        cmd.declaration, cmd.declarations = None, ()
+        grp.add_command(cmd)
     for decl in decls:
         for alias, action in _shorthands(decl):
             if alias not in grp.commands:
