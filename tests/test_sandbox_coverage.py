@@ -1,4 +1,4 @@
-"""How much of the catalog the sandbox implements, and that the rest says so (501)."""
+"""The sandbox answers every request of the catalog: no request answers 501."""
 
 from sandbox_client import fill_path, session
 
@@ -6,19 +6,42 @@ import re_cli.sandbox.handlers as handlers
 from re_cli.sandbox import routes
 
 
-def test_every_unimplemented_request_answers_501(sandbox, capsys):
+def test_no_request_answers_501(sandbox, capsys):
     handlers.load_all()
     done = routes.implemented()
-    missing = [e for e in routes.ENTRIES if (e.method, e.path) not in done]
     with capsys.disabled():
-        print(f"\nsandbox implements {len(done)} of {len(routes.ENTRIES)} catalog requests; "
-              f"{len(missing)} answer 501")
+        print(f"\nsandbox implements {len(done)} of {len(routes.ENTRIES)} catalog requests")
+    assert len(done) == len(routes.ENTRIES)
 
     s = session(sandbox)
-    wrong = []
-    for entry in missing:
+    unimplemented = []
+    for entry in routes.ENTRIES:
+        if entry.method == "DELETE" or entry.path.startswith("/v1/bootstrap"):
+            continue  # destructive on the shared sandbox; their own tests cover them
         r = s.request(entry.method, sandbox.url + fill_path(entry.path))
-        body = r.json() if r.headers.get("Content-Type") == "application/json" else {}
-        if r.status_code != 501 or body.get("error_code") != "not_implemented":
-            wrong.append((entry.method, entry.path, r.status_code))
-    assert not wrong
+        if r.status_code == 501 or r.status_code >= 500 and r.status_code not in (503, 505):
+            unimplemented.append((entry.method, entry.path, r.status_code))
+    assert not unimplemented
+
+
+def test_bdb_tasks_are_actions(sandbox):
+    from bdb_helpers import create_bdb, delete_bdb, wait_action
+
+    s = session(sandbox)
+    uid = create_bdb(s, sandbox)["uid"]
+    base = f"{sandbox.url}/v1/bdbs/{uid}"
+    started = s.post(f"{base}/actions/stop_traffic")
+    assert started.status_code == 200, started.text
+    assert wait_action(s, sandbox, started.json()["action_uid"])["status"] == "completed"
+    assert s.post(f"{base}/actions/export", json={}).status_code == 406
+    assert s.post(f"{sandbox.url}/v1/bdbs/9999/actions/stop_traffic").status_code == 404
+    assert s.get(f"{base}/availability").status_code == 200
+    assert s.get(f"{sandbox.url}/v4/db/{uid}/health").json()["id"] == uid
+    assert s.post(f"{sandbox.url}/v1/shards/actions/migrate", json={}).status_code == 400
+    alerts = s.get(f"{sandbox.url}/v1/bdbs/alerts/{uid}").json()
+    assert alerts["bdb_size"]["state"] is False
+    changed = s.post(f"{sandbox.url}/v1/bdbs/alerts/{uid}",
+                     json={"bdb_size": {"enabled": True, "threshold": "80"}})
+    assert changed.status_code == 200
+    assert s.get(f"{sandbox.url}/v1/bdbs/alerts/{uid}/bdb_size").json()["enabled"] is True
+    delete_bdb(s, sandbox, uid)

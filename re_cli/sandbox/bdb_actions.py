@@ -83,6 +83,15 @@ def new_action(kind: str, bdb_uid, delay: float, fail: bool, undo: dict | None =
     }
 
 
+def new_task(name: str, object_type: str, object_uid, delay: float,
+             bdb_after: dict | None = None) -> dict:
+    """An action with no side effect but `bdb_after` (fields set on the bdb when it
+    completes): export, import, rebalance, upgrade, shard failover and the like."""
+    action = new_action("update", object_uid, delay, False)
+    action.update(name=name, object_type=object_type, task=True, bdb_after=bdb_after or {})
+    return action
+
+
 def phase(action: dict, now: float | None = None) -> tuple[str, float]:
     """(status in v2 words, progress) of an action at `now`."""
     if action.get("outcome"):
@@ -177,7 +186,7 @@ class Runtime:
         with self.sandbox.store.transaction() as tx:
             bdbs = tx.list("bdb")
             unfinished = [a for a in tx.list("action") if a.get("outcome") is None
-                          and a.get("name") in KINDS]
+                          and (a.get("name") in KINDS or a.get("task"))]
         for bdb in bdbs:
             if bdb.get("status") in ("active", "active-change-pending", "delete-pending"):
                 self.redis.start(bdb["uid"], bdb["port"], bdb.get("authentication_redis_pass"))
@@ -218,8 +227,17 @@ class Runtime:
             action = tx.get("action", action_uid)
         if action is None or action.get("outcome"):
             return
-        kind = KINDS[action["name"]]
+        kind = "task" if action.get("task") else KINDS[action["name"]]
         getattr(self, f"_finish_{kind}")(action)
+
+    def _finish_task(self, action: dict) -> None:
+        with self.sandbox.store.transaction() as tx:
+            if action.get("object_type") == "bdb" and action.get("bdb_after"):
+                bdb = tx.get("bdb", action["object_uid"])
+                if bdb is not None:
+                    bdb.update(action["bdb_after"])
+                    tx.put("bdb", bdb["uid"], bdb)
+            self._close(tx, action, "completed")
 
     def _finish_create(self, action: dict) -> None:
         uid = action["object_uid"]

@@ -26,7 +26,7 @@ def _is_state_machine(action: dict) -> bool:
 
 
 def _v1(action: dict) -> dict:
-    if action.get("name") in bdb_actions.KINDS:
+    if action.get("name") in bdb_actions.KINDS or action.get("task"):
         return bdb_actions.v1_view(action)
     return {"action_uid": action.get("action_uid"), "name": action.get("name"),
             "node_uid": str(action.get("node_uid", "1")),
@@ -36,7 +36,7 @@ def _v1(action: dict) -> dict:
 
 def _v2(action: dict) -> dict:
     """Other handlers' finished tasks (module uploads) in the v2 shape."""
-    if action.get("name") in bdb_actions.KINDS:
+    if action.get("name") in bdb_actions.KINDS or action.get("task"):
         return bdb_actions.v2_view(action)
     info = {k: action[k] for k in ("module_uid",) if k in action}
     return {"action_uid": action.get("action_uid"),
