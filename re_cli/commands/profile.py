@@ -124,7 +124,13 @@ def cli() -> None:
 @cli.command("list")
 @click.pass_obj
 def list_profiles(app: App) -> None:
-    """The profiles: URL, user, TLS mode, where the password comes from (* = default)."""
+    """The profiles: URL, user, TLS mode, where the password comes from (* = default).
+
+    \b
+    Examples:
+      re profile list
+      re profile list -o json | jq -r '.[].name'
+    """
     cfg = config.read()
     default = cfg.get("default_profile")
     rows = [_describe(name, values, default)
@@ -139,7 +145,13 @@ def list_profiles(app: App) -> None:
 @click.argument("name", required=False)
 @click.pass_obj
 def show(app: App, name: str | None) -> None:
-    """One profile's settings (the default profile without NAME)."""
+    """One profile's settings (the default profile without NAME).
+
+    \b
+    Examples:
+      re profile show local
+      re profile show
+    """
     name = _current_name(app, name)
     cfg = config.read()
     row = _describe(name, cfg["profiles"][name], cfg.get("default_profile"))
@@ -151,7 +163,12 @@ def show(app: App, name: str | None) -> None:
 @click.argument("name")
 @click.pass_obj
 def use(app: App, name: str) -> None:
-    """Make NAME the default profile."""
+    """Make NAME the default profile.
+
+    \b
+    Example:
+      re profile use local
+    """
     config.use_profile(name)
     _say(f"default profile: {name}")
 
@@ -160,7 +177,12 @@ def use(app: App, name: str) -> None:
 @click.argument("name")
 @click.pass_obj
 def remove(app: App, name: str) -> None:
-    """Remove a profile from the config file and its password from the keyring."""
+    """Remove a profile from the config file and its password from the keyring.
+
+    \b
+    Example:
+      re profile remove staging
+    """
     from re_cli import secrets
 
     was_default = config.remove_profile(name)
@@ -177,7 +199,12 @@ def remove(app: App, name: str) -> None:
 @click.argument("name", required=False)
 @click.pass_obj
 def set_password(app: App, name: str | None) -> None:
-    """Store a profile's password in the keyring (asked on a terminal, or --password-stdin)."""
+    """Store a profile's password in the keyring (asked on a terminal, or --password-stdin).
+
+    \b
+    Example:
+      re profile set-password local --password-stdin < admin.pw
+    """
     from re_cli import secrets
 
     name = _current_name(app, name)
@@ -200,6 +227,11 @@ def test(app: App, name: str | None) -> None:
 
     The exit code tells the outcome: 0 connected, 3 no password or bad profile,
     4 credentials refused, 8 no connection or the certificate is not trusted.
+
+    \b
+    Examples:
+      re profile test local
+      re -p local profile test
     """
     if name:
         _current_name(app, name)
@@ -252,6 +284,13 @@ def add(app: App, name: str, host: str, port: int, user: str, ca_cert: str | Non
     When the certificate does not verify, its fingerprint is shown and, on a
     terminal, you may pin it; scripts pass --pin-fingerprint.
     The first profile becomes the default one.
+
+    \b
+    Examples:
+      re profile add local --host 127.0.0.1 --port 9443 --user admin@sandbox.local \\
+          --ca-cert ~/.local/share/re/sandbox/ca.pem --password-stdin < admin.pw
+      re profile add staging --host 127.0.0.1 --port 9443 --user admin@sandbox.local \\
+          --insecure --no-check
     """
     from re_cli import secrets, tls
     from re_cli.settings import Settings
