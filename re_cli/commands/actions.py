@@ -60,8 +60,9 @@ def get(app: App, uid: str, v1: bool) -> None:
 
     \b
     Examples:
-      re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d
-      re actions get 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d --v1
+      re actions list --v2 -o json | jq -r '.[0].action_uid' | xargs re actions get
+      re actions list -o json | jq -r '.["state-machines"][0].action_uid' \\
+        | xargs re actions get --v1
     """
     from urllib.parse import quote
 
@@ -93,8 +94,9 @@ def wait(app: App, uid: str, wait_timeout: float | None) -> None:
 
     \b
     Examples:
-      re actions wait 7c2bd4e0-1b8f-4a4b-9d3e-5f0c1a2b3c4d
-      re bdbs create --name cache --memory 1GB --no-wait -o json \\
+      re actions list --v2 -o json | jq -r '.[-1].action_uid' \\
+        | xargs re actions wait --wait-timeout 120
+      re bdbs update cache --memory 3GB --no-wait -o json \\
         | jq -r .action_uid | xargs re actions wait
     """
     from re_cli import wait as waiting
