@@ -174,3 +174,19 @@ def test_every_typed_group_help_has_an_example(re_run):
     for name in typed.group_names():
         result = re_run(name, "--help")
         assert "Examples:" in result.stdout, name
+
+
+def test_download_output_names_a_file_and_refuses_a_format(admin, tmp_path):
+    refused = admin("debuginfo", "all", "-o", "json")
+
+    assert refused.code == 2
+    assert "names the file" in refused.stderr and "./json" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_module_upload_needs_its_file(admin):
+    missing = admin("modules", "upload-v1")
+    unreadable = admin("modules", "upload-v1", "--module-file", "/no/such/module.zip")
+
+    assert missing.code == 2 and "--module-file" in missing.stderr
+    assert unreadable.code == 2 and "cannot read" in unreadable.stderr

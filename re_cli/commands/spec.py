@@ -84,6 +84,7 @@ class Row:
     examples: tuple = ()
     # The flag that picks this request on a command another row shares (`--v2`).
     option: str | None = None
+    upload: str | None = None  # the multipart field that --module-file fills
     extra: dict = field(default_factory=dict)
 
 
@@ -224,7 +225,7 @@ def _rows() -> list[Row]:
         R("PATCH /v1/cluster/change_password_hashing_algorithm", "cluster",
           "change-password-hashing-algorithm",
           examples=("re cluster change-password-hashing-algorithm "
-                    "--data '{\"algorithm\": \"SHA-256\"}'",)),
+                    "--data '{\"algorithm\": \"PBKDF2\"}'",)),
         R("GET /v1/cluster/check", "cluster", "check"),
         R("GET /v1/cluster/debuginfo", "cluster", "debuginfo", show="download"),
         R("GET /v1/cluster/ldap", "cluster", "ldap"),
@@ -297,14 +298,18 @@ def _rows() -> list[Row]:
         R("GET /v1/modules/{uid}", "modules", "get", kind="module"),
         R("POST /v2/modules/user-defined", "modules", "create"),
         R("DELETE /v2/modules/user-defined/{uid}", "modules", "delete", destructive=True),
-        R("POST /v2/modules", "modules", "upload"),
-        R("POST /v1/modules", "modules", "upload-v1"),
+        R("POST /v2/modules", "modules", "upload", upload="module",
+          examples=("re modules upload --module-file redisbloom.zip",)),
+        R("POST /v1/modules", "modules", "upload-v1", upload="module",
+          examples=("re modules upload-v1 --module-file redisbloom.zip",)),
         R("DELETE /v2/modules/{uid}", "modules", "delete-v2", destructive=True),
         R("DELETE /v1/modules/{uid}", "modules", "delete-v1", destructive=True),
         R("POST /v1/modules/config/bdb/{uid}", "modules", "config"),
         R("POST /v1/modules/upgrade/bdb/{uid}", "modules", "upgrade"),
         R("GET /v2/local/modules/user-defined/artifacts", "modules", "artifacts"),
-        R("POST /v2/local/modules/user-defined/artifacts", "modules", "artifacts-upload"),
+        R("POST /v2/local/modules/user-defined/artifacts", "modules", "artifacts-upload",
+          upload="module",
+          examples=("re modules artifacts-upload --module-file custom-module.zip",)),
         R("DELETE /v2/local/modules/user-defined/artifacts/{module_name}/{version}",
           "modules", "artifacts-delete", destructive=True),
         # nodes

@@ -230,6 +230,21 @@ def _body_option(flag: tuple) -> click.Option:
     return click.Option([name, dest], metavar=metavar, help=text)
 
 
+OUTPUT_FORMATS = ("auto", "table", "json")
+
+
+def _not_a_format(ctx, param, value):
+    """On a download, -o/--output is the file; an output format there is a mistake that
+    would otherwise leave an archive named `json` behind."""
+    if value in OUTPUT_FORMATS:
+        from re_cli.errors import UsageError
+
+        raise UsageError(f"-o/--output names the file to write on a download, not a format "
+                         f"(the body is an archive); for a file called `{value}`, "
+                         f"give `./{value}`")
+    return value
+
+
 def _params(decl: Declaration, fixed_action: str | None) -> list[click.Parameter]:
     params: list[click.Parameter] = []
     for name, kind in decl.address_kinds():
@@ -247,7 +262,11 @@ def _params(decl: Declaration, fixed_action: str | None) -> list[click.Parameter
                                    help="The node to ask: its address or uid "
                                         "(default: the profile's host)."))
     params.extend(_query_option(q) for q in decl.request["query_params"])
-    if decl.takes_body:
+    if decl.row.upload:
+        params.append(click.Option(["--module-file", "module_file"], metavar="FILE",
+                                   type=click.Path(dir_okay=False),
+                                   help="The module package (a zip) to upload."))
+    elif decl.takes_body:
         params.append(click.Option(["-d", "--data", "data"], metavar="JSON|@FILE|@-",
                                    help="Request body; the flags below win over it."))
         params.extend(_body_option(f) for f in decl.row.flags)
@@ -263,7 +282,10 @@ def _params(decl: Declaration, fixed_action: str | None) -> list[click.Parameter
     if decl.row.show == "download":
         params.append(click.Option(["-o", "--output", "output_file"], metavar="FILE",
                                    type=click.Path(dir_okay=False, allow_dash=True),
-                                   help="Write the archive to FILE (`-` for stdout)."))
+                                   callback=_not_a_format,
+                                   help="Write the archive to FILE (`-` for stdout). Here "
+                                        "-o names a file, as with curl: the archive has no "
+                                        "json or table form."))
     return params
 
 
@@ -308,7 +330,9 @@ def _help(decl: Declaration, fixed_action: str | None, name: str) -> str:
         notes.append(f"Destructive for {acts}: asks first, or needs --yes off a terminal.")
     if decl.waits:
         notes.append("Waits for the work to finish on a terminal (--wait/--no-wait).")
-    if decl.takes_body:
+    if decl.row.upload:
+        notes.append("The package goes up as multipart/form-data, from --module-file.")
+    elif decl.takes_body:
         notes.append("The body comes from --data and the flags; a flag wins over --data.")
     lines = [("[deprecated] " if decl.deprecated else "") + decl.summary, ""]
     if notes:
@@ -433,6 +457,28 @@ def _download(app, decl, client, path, query, kwargs) -> None:
     download.show(app, response, kwargs.get("output_file"))
 
 
+def _upload(decl, client, path, query, kwargs):
+    """Send the package as multipart/form-data, in the field the API names."""
+    import os
+
+    from urllib3 import encode_multipart_formdata
+
+    from re_cli.errors import UsageError
+
+    name = kwargs.get("module_file")
+    if not name:
+        raise UsageError(f"`re {decl.group} {decl.verb}` needs --module-file FILE")
+    try:
+        with open(name, "rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        raise UsageError(f"--module-file: cannot read `{name}`: {exc.strerror}") from None
+    data, content_type = encode_multipart_formdata(
+        {decl.row.upload: (os.path.basename(name), content, "application/zip")})
+    return client.request(decl.method, path, params=query or None, data=data,
+                          headers={"Content-Type": content_type})
+
+
 def _follow(app, decl, response, path) -> None:
     from re_cli import wait
 
@@ -468,7 +514,10 @@ def _run(decl: Declaration, fixed_action: str | None, kwargs: dict) -> None:
         _download(app, decl, client, path, query, kwargs)
         return
     current = _current(decl, client, path) if query.get("dry_run") else None
-    response = client.request(decl.method, path, params=query or None, json=body)
+    if decl.row.upload:
+        response = _upload(decl, client, path, query, kwargs)
+    else:
+        response = client.request(decl.method, path, params=query or None, json=body)
     if query.get("dry_run"):
         from re_cli import dryrun
 
