@@ -13,20 +13,10 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import click
-
 from re_cli import errors, humanize
 
 CHUNK = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
-
-
-def output_file_option(func):
-    """`-o/--output FILE` where the body is a file, in place of the output format."""
-    return click.option(
-        "-o", "--output", "output_file", metavar="FILE",
-        type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-        help="Write the archive to FILE (`-` for stdout).")(func)
 
 
 def fetch(app, path: str, params: dict | None = None):
