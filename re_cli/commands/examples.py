@@ -6,11 +6,14 @@ The examples all work against `re sandbox` once the objects they name exist; the
 that make those objects come first (`re bdbs create --name cache ...`). The names,
 used the same way everywhere:
 
-  databases   cache (1 shard), sessions (2 shards, replicated), reports (v2 create)
+  databases   cache (1 shard), sessions (2 shards, replicated), search-db (with the
+              search module), cache-replica (Replica Of cache), reports (v2 create),
+              cache-geo (an Active-Active member, made by the test)
   users       jane@example.com, password in jane.pw; ops-bot@example.com
   roles       ops;  redis ACL  readers;  LDAP mapping  ops-team
   crdbs       global-cache (body in global-cache.json)
-  nodes       1, 2 (127.0.0.2), 3;  modules  search, ReJSON, bf, timeseries
+  nodes       1, 2 (127.0.0.2), 3;  modules  search, ReJSON, bf, timeseries, hello
+  files       request bodies and passwords in the working dir (the test writes them)
 
 A comment after an example that says `exit N` is the exit code it ends with.
 tests/test_help_examples.py runs every example against a sandbox.
@@ -47,35 +50,37 @@ HELP: dict[str, Help] = {
     "bdbs get": _h("re bdbs get cache", "re bdbs get cache --fields uid,name,status,port",
                    "re bdbs get 1 -o json | jq .memory_size"),
     "bdbs create": _h(
-        "re bdbs create --name cache --memory 1GB",
-        "re bdbs create --name sessions --memory 2GB --shards 2 --replication",
-        "re bdbs create --name search-db --memory 1GB --module search",
-        "re bdbs create --name cache-replica --memory 1GB --data '{\"replica_sync\": "
+        "re bdbs create --name cache --memory 1GB --wait",
+        "re bdbs create --name sessions --memory 2GB --shards 2 --replication --wait",
+        "re bdbs create --name search-db --memory 1GB --module search --wait",
+        "re bdbs create --name cache-replica --memory 1GB --wait --data '{\"replica_sync\": "
         "\"enabled\", \"replica_sources\": [{\"uri\": \"redis://redis-12985.sandbox.local:"
         "12985\"}]}'",
         "re bdbs create --name scratch --memory 1GB --dry-run",
         summary="Create a database.",
         about="Give the name and size as flags, or a whole database object with --data; a "
               "flag wins over the same field in --data. On a terminal it waits until the "
-              "database is active; --no-wait returns at once with the action's uid."),
+              "database is active; a script that goes on to use the database passes --wait "
+              "for the same, and --no-wait returns at once with the action's uid."),
     "bdbs create-v2": _h(
         "re bdbs create-v2 --data '{\"bdb\": {\"name\": \"reports\", "
         "\"memory_size\": 1073741824}}'",
         summary="Create a database with the v2 request (the object under `bdb`, with "
                 "optional recovery plan)."),
-    "bdbs update": _h("re bdbs update cache --memory 2GB",
+    "bdbs update": _h("re bdbs update cache --memory 2GB --wait",
                       "re bdbs update cache --memory 3GB --dry-run",
-                      "re bdbs update sessions --data '{\"eviction_policy\": \"allkeys-lru\"}'",
+                      "re bdbs update sessions --wait "
+                      "--data '{\"eviction_policy\": \"allkeys-lru\"}'",
                       summary="Change a database's settings.",
                       about="--dry-run asks the cluster to check the change and shows what "
                             "would differ, changing nothing."),
     "bdbs delete": _h("re bdbs delete reports --yes",
                       "re bdbs delete scratch    # off a terminal, refused without --yes: exit 2",
                       summary="Delete a database and its data."),
-    "bdbs action": _h("re bdbs action cache flush --yes",
+    "bdbs action": _h("re bdbs action cache flush --yes --wait",
                       summary="Run a named database action: flush, or reset-admin-pass."),
-    "bdbs flush": _h("re bdbs flush cache --yes", summary="Delete every key of a database."),
-    "bdbs reset-admin-pass": _h("re bdbs reset-admin-pass cache",
+    "bdbs flush": _h("re bdbs flush cache --yes --wait", summary="Delete every key of a database."),
+    "bdbs reset-admin-pass": _h("re bdbs reset-admin-pass cache --wait",
                                 summary="Reset the database's admin password."),
     "bdbs stats-all": _h("re bdbs stats-all --interval 1hour",
                          "re bdbs stats-all --interval 5min --since 1h -o json",
@@ -96,11 +101,11 @@ HELP: dict[str, Help] = {
     "bdbs shards": _h("re bdbs shards sessions", "re bdbs shards cache -o json",
                       summary="The shards of one database."),
     "bdbs export": _h(
-        "re bdbs export cache --data '{\"export_location\": {\"type\": \"mount_point\", "
+        "re bdbs export cache --wait --data '{\"export_location\": {\"type\": \"mount_point\", "
         "\"path\": \"/var/backups/cache\"}}'",
         summary="Export a database's data to a storage location."),
     "bdbs import": _h(
-        "re bdbs import cache --yes --data '{\"dataset_import_sources\": [{\"type\": "
+        "re bdbs import cache --yes --wait --data '{\"dataset_import_sources\": [{\"type\": "
         "\"mount_point\", \"path\": \"/var/backups/cache/dump.rdb\"}]}'",
         summary="Replace a database's data with an import from storage."),
     "bdbs backup-reset-status": _h("re bdbs backup-reset-status cache",
@@ -112,19 +117,19 @@ HELP: dict[str, Help] = {
     "bdbs optimize-shards-placement": _h(
         "re bdbs optimize-shards-placement sessions",
         summary="Propose a better placement of a database's shards (changes nothing)."),
-    "bdbs rebalance": _h("re bdbs rebalance sessions",
+    "bdbs rebalance": _h("re bdbs rebalance sessions --wait",
                          summary="Move a database's shards to the placement the cluster "
                                  "proposes."),
-    "bdbs revamp": _h("re bdbs revamp sessions",
+    "bdbs revamp": _h("re bdbs revamp sessions --wait",
                       summary="Apply settings that need the shards to be rebuilt."),
     "bdbs recover-plan": _h("re bdbs recover-plan cache",
                             summary="Show how a failed database would be recovered."),
-    "bdbs recover": _h("re bdbs recover cache", summary="Recover a failed database."),
-    "bdbs stop-traffic": _h("re bdbs stop-traffic cache",
+    "bdbs recover": _h("re bdbs recover cache --wait", summary="Recover a failed database."),
+    "bdbs stop-traffic": _h("re bdbs stop-traffic cache --wait",
                             summary="Stop all client traffic to a database."),
-    "bdbs resume-traffic": _h("re bdbs resume-traffic cache",
+    "bdbs resume-traffic": _h("re bdbs resume-traffic cache --wait",
                               summary="Let client traffic reach a database again."),
-    "bdbs upgrade": _h("re bdbs upgrade cache --data '{\"redis_version\": \"7.4\"}'",
+    "bdbs upgrade": _h("re bdbs upgrade cache --wait --data '{\"redis_version\": \"7.4\"}'",
                        summary="Upgrade a database's Redis version or modules."),
     "bdbs alerts-all": _h("re bdbs alerts-all", summary="Alert settings of every database."),
     "bdbs alerts": _h("re bdbs alerts cache", summary="Alert settings of one database."),
@@ -188,7 +193,7 @@ HELP: dict[str, Help] = {
         "\"search\", \"module_args\": \"MAXSEARCHRESULTS 100\"}]}'",
         summary="Change the arguments of a database's modules."),
     "bdbs modules-upgrade": _h(
-        "re bdbs modules-upgrade search-db --data @search-upgrade.json",
+        "re bdbs modules-upgrade search-db --wait --data @search-upgrade.json",
         summary="Upgrade the modules a database uses."),
     "bdbs passwords-update": _h("re bdbs passwords-update cache --password-stdin < cache.pw",
                                 summary="Replace the default user's passwords with one."),
@@ -215,13 +220,13 @@ HELP: dict[str, Help] = {
         summary="Turn the node you call into a new cluster, or join or recover one.",
         about="Only a node that is not yet part of a cluster accepts this."),
     "bootstrap create-cluster": _h(
-        "re bootstrap create-cluster --yes --data @join.json    # refused on a node in a "
+        "re bootstrap create-cluster --yes --data @create-cluster.json    # refused on a node in a "
         "cluster: exit 6"),
     "bootstrap join-cluster": _h(
         "re bootstrap join-cluster --yes --data @join.json    # refused on a node in a "
         "cluster: exit 6"),
     "bootstrap recover-cluster": _h(
-        "re bootstrap recover-cluster --yes --data @join.json    # refused on a node in a "
+        "re bootstrap recover-cluster --yes --data @recover.json    # refused on a node in a "
         "cluster: exit 6"),
     "bootstrap validate": _h("re bootstrap validate join-cluster --data @join.json",
                              summary="Check a bootstrap request without acting on it."),
@@ -372,28 +377,29 @@ HELP: dict[str, Help] = {
         summary="Cancel an Active-Active task that has not yet committed."),
     "crdbs list": _h("re crdbs list", "re crdbs list -o json | jq -r '.[].guid'",
                      summary="The Active-Active databases this cluster takes part in."),
-    "crdbs create": _h("re crdbs create --data @global-cache.json",
+    "crdbs create": _h("re crdbs create --data @global-cache.json --wait",
                        summary="Create an Active-Active database across clusters.",
                        about="The body names the participating clusters and the database "
                              "settings; on a terminal it waits for the task to finish."),
     "crdbs get": _h("re crdbs get global-cache", summary="One Active-Active database."),
     "crdbs update": _h(
-        "re crdbs update global-cache --data '{\"default_db_config\": "
+        "re crdbs update global-cache --wait --data '{\"default_db_config\": "
         "{\"memory_size\": 2147483648}}'",
         summary="Change an Active-Active database's settings."),
     "crdbs purge": _h("re crdbs purge global-cache --yes --data '{\"instances\": [1]}'",
                       summary="Remove what a removed instance still holds."),
     "crdbs delete": _h("re crdbs delete global-cache --yes",
                        summary="Delete an Active-Active database on every cluster."),
-    "crdbs flush": _h("re crdbs flush global-cache --yes",
+    "crdbs flush": _h("re crdbs flush global-cache --yes --wait",
                       summary="Delete every key of an Active-Active database, everywhere."),
     "crdbs health-report": _h("re crdbs health-report global-cache",
                               summary="A health report of an Active-Active database."),
     "crdbs updates": _h(
-        "re crdbs updates global-cache --data '{\"crdb\": {\"default_db_config\": "
+        "re crdbs updates global-cache --wait --data '{\"crdb\": {\"default_db_config\": "
         "{\"memory_size\": 1073741824}}}'",
         summary="Change an Active-Active database: add or remove instances, or settings."),
-    "crdbs upgrade": _h("re crdbs upgrade global-cache --data '{\"redis_version\": \"7.4\"}'",
+    "crdbs upgrade": _h("re crdbs upgrade global-cache --wait "
+                        "--data '{\"redis_version\": \"7.4\"}'",
                         summary="Upgrade Redis and modules on every instance."),
     # ---------------------------------------------------------------- debuginfo
     "debuginfo all": _h("re debuginfo all --output all-debuginfo.tar.gz",
@@ -443,7 +449,7 @@ HELP: dict[str, Help] = {
         "\"module_args\": \"MAXSEARCHRESULTS 100\"}]}'",
         summary="Change the arguments of a database's modules."),
     "modules upgrade": _h(
-        "re modules upgrade search-db --data @search-upgrade.json",
+        "re modules upgrade search-db --wait --data @search-upgrade.json",
         summary="[deprecated] Upgrade the modules a database uses."),
     "modules artifacts": _h("re modules artifacts", "re modules artifacts --node 1",
                             summary="Custom module files on one node."),
@@ -475,14 +481,14 @@ HELP: dict[str, Help] = {
     "nodes actions": _h("re nodes actions 2", summary="Actions on one node."),
     "nodes action": _h("re nodes action 127.0.0.2 maintenance-on",
                        summary="The status of one action on a node."),
-    "nodes action-start": _h("re nodes action-start 127.0.0.2 maintenance-on",
+    "nodes action-start": _h("re nodes action-start 127.0.0.2 maintenance-on --wait",
                              summary="Start an action on a node: maintenance on or off, "
                                      "remove, or enslave-node.",
                              about="The action name also works as a command of its own: "
                                    "`re nodes maintenance-on NODE`."),
-    "nodes maintenance-on": _h("re nodes maintenance-on 127.0.0.2",
+    "nodes maintenance-on": _h("re nodes maintenance-on 127.0.0.2 --wait",
                                summary="Move the shards off a node and keep new ones away."),
-    "nodes maintenance-off": _h("re nodes maintenance-off 127.0.0.2",
+    "nodes maintenance-off": _h("re nodes maintenance-off 127.0.0.2 --wait",
                                 summary="Let a node take shards again after maintenance."),
     "nodes enslave-node": _h("re nodes enslave-node 2",
                              summary="Make every shard on a node a replica."),
@@ -502,8 +508,8 @@ HELP: dict[str, Help] = {
                           summary="Download a debug archive of one node.",
                           about=DOWNLOAD_ABOUT),
     "nodes snapshots": _h("re nodes snapshots 2", summary="Snapshots kept for a node."),
-    "nodes snapshots-delete": _h("re nodes snapshots-delete 2 nightly --yes    # the sandbox "
-                                 "keeps no snapshot by that name: exit 5",
+    "nodes snapshots-delete": _h("re nodes snapshots-delete 2 nightly --yes    # exit 5 when "
+                                 "the node has no such snapshot",
                                  summary="Delete a node snapshot."),
     "nodes master-healthcheck": _h("re nodes master-healthcheck",
                                    "re nodes master-healthcheck --node 1",
@@ -557,14 +563,14 @@ HELP: dict[str, Help] = {
                                 summary="[deprecated] The latest sample of every shard."),
     "shards stats-last": _h("re shards stats-last 1",
                             summary="[deprecated] The latest sample of one shard."),
-    "shards failover": _h("re shards failover 2",
+    "shards failover": _h("re shards failover 2 --wait",
                           summary="Promote a primary shard's replica (for tests and "
                                   "maintenance)."),
-    "shards migrate": _h("re shards migrate 2 --target-node 3",
+    "shards migrate": _h("re shards migrate 2 --target-node 3 --wait",
                          summary="Move one shard to another node."),
-    "shards failover-many": _h("re shards failover-many --shard 2 --shard 4",
+    "shards failover-many": _h("re shards failover-many --shard 2 --shard 4 --wait",
                                summary="Promote the replicas of several primary shards."),
-    "shards migrate-many": _h("re shards migrate-many --shard 2 --shard 3 --target-node 2",
+    "shards migrate-many": _h("re shards migrate-many --shard 2 --shard 3 --target-node 2 --wait",
                               summary="Move several shards to one node."),
     # ---------------------------------------------------------------- users
     "users list": _h("re users list", "re users list -o json | jq -r '.[].email'"),

@@ -114,10 +114,11 @@ def cli() -> None:
 
     \b
     Examples:
-      re profile add prod --host cluster.example.com --user admin@example.com
-      re profile add dev --host 127.0.0.1 --port 9443 --user a@b.c --ca-cert ca.pem
+      re profile add prod --host cluster.example.com --user admin@example.com --no-check
+      re profile add local --host 127.0.0.1 --port 9443 --user admin@sandbox.local \\
+          --ca-cert ~/.local/share/re/sandbox/ca.pem --password-stdin < admin.pw
       re profile list
-      re -p prod profile test
+      re -p local profile test
     """
 
 
