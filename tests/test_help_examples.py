@@ -46,8 +46,6 @@ NOT_RUN = {
     "re crdbs create --data @edge-cache.json --no-wait -o json | jq -r .id "
     "| xargs re crdb-tasks cancel":
         "the sandbox's crdb tasks commit before a second command can cancel them",
-    "re nodes enslave-node 2":
-        "the sandbox knows the action as `enslave`; the API (and spec.py) say enslave_node",
 }
 LAST = "re sandbox stop"
 

@@ -62,6 +62,11 @@ SERVICE_FLAGS = (
     ("--service", "services", "list", "Service name (repeat for several)."),
 )
 NAME_FLAGS = (("--name", "name", "str", "Name."),)
+# The cluster's name is read-only after bootstrap, so `cluster update` has no --name.
+CLUSTER_FLAGS = (
+    ("--email-alerts", "email_alerts", "bool", "Send alerts by email."),
+    ("--rack-aware", "rack_aware", "bool", "Place replicas on other racks."),
+)
 MIGRATE_FLAGS = (("--target-node", "target_node_uid", "int", "Move to this node uid."),)
 SHARDS_FLAGS = (("--shard", "shard_uids", "list", "Shard uid (repeat for several)."),)
 TTL_FLAGS = (("--ttl", "ttl", "int", "Token lifetime in seconds."),)
@@ -198,8 +203,8 @@ def _rows() -> list[Row]:
           examples=("re bootstrap validate join-cluster --data @bootstrap.json",)),
         # cluster
         R("GET /v1/cluster", "cluster", "get", kind="cluster"),
-        R("PUT /v1/cluster", "cluster", "update", NAME_FLAGS, kind="cluster",
-          examples=("re cluster update --name prod --dry-run",)),
+        R("PUT /v1/cluster", "cluster", "update", CLUSTER_FLAGS, kind="cluster",
+          examples=("re cluster update --email-alerts --dry-run",)),
         R("GET /v4/cluster/health", "cluster", "health"),
         R("GET /v1/cluster/stats", "cluster", "stats", show="stats"),
         R("GET /v1/cluster/stats/last", "cluster", "stats-last", show="stats"),

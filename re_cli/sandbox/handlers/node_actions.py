@@ -11,7 +11,7 @@ import uuid
 from re_cli.sandbox.common import int_uid, now_iso
 from re_cli.sandbox.routes import ApiError, route
 
-NODE_ACTIONS = ("remove", "maintenance_on", "maintenance_off", "enslave")
+NODE_ACTIONS = ("remove", "maintenance_on", "maintenance_off", "enslave_node")
 CLUSTER_ACTIONS = ("change_master",)
 FINAL = ("completed", "cancelled", "failed")
 
