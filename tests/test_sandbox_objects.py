@@ -301,6 +301,9 @@ def test_cluster_settings_beside_the_cluster(sandbox):
     assert ldap["uris"] == ["ldap://ldap.local:389"] and "bind_pass" not in ldap
     assert s.delete(f"{sandbox.url}/v1/cluster/ldap").ok
 
+    # Tests that ran earlier on this shared sandbox may have installed SSO certificates.
+    for name in ("sso_service", "sso_issuer"):
+        assert s.delete(f"{sandbox.url}/v1/cluster/certificates/{name}").status_code in (200, 404)
     sso = s.put(f"{sandbox.url}/v1/cluster/sso", json={"control_plane": True})
     assert sso.status_code == 406 and sso.json()["error_code"] == "missing_certificate"
     assert s.get(f"{sandbox.url}/v1/cluster/sso").json()["protocol"] == "saml2"
