@@ -111,8 +111,11 @@ def add_global_options(cmd: click.Command) -> click.Command:
             cmd.params.append(param)
     cmd._re_globals = True
     if isinstance(cmd, click.Group) and not isinstance(cmd, LazyGroup):
-        for sub in cmd.commands.values():
-            add_global_options(sub)
+        if hasattr(cmd.commands, "when_built"):  # typed groups build commands on demand
+            cmd.commands.when_built(add_global_options)
+        else:
+            for sub in cmd.commands.values():
+                add_global_options(sub)
     return cmd
 
 

@@ -38,11 +38,6 @@ def config_path() -> Path:
 
 def read() -> dict:
     """The config as plain data, checked; {} when there is no file."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-
     path = config_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -52,6 +47,11 @@ def read() -> dict:
         raise ConfigError(f"config file {path}: not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -248,12 +248,12 @@ HELP: dict[str, Help] = {
     "cluster action": _h("re cluster action change-master",
                          summary="The status of one cluster-wide action."),
     "cluster action-start": _h(
-        "re cluster action-start change-master --data '{\"node_uid\": \"2\"}'",
+        "re cluster action-start change-master --data '{\"node_uid\": \"2\"}' --wait",
         summary="Start a cluster-wide action, such as moving the primary role to a node."),
     "cluster action-cancel": _h(
         "re cluster action-cancel change-master",
         summary="Cancel a cluster-wide action, or clear the status of a finished one."),
-    "cluster change-master": _h("re cluster change-master --data '{\"node_uid\": \"1\"}'",
+    "cluster change-master": _h("re cluster change-master --data '{\"node_uid\": \"1\"}' --wait",
                                 summary="Make another node the cluster's primary."),
     "cluster alerts": _h("re cluster alerts", summary="The state of every cluster alert."),
     "cluster alerts-one": _h("re cluster alerts-one cluster_certs_about_to_expire",
@@ -490,7 +490,7 @@ HELP: dict[str, Help] = {
                                summary="Move the shards off a node and keep new ones away."),
     "nodes maintenance-off": _h("re nodes maintenance-off 127.0.0.2 --wait",
                                 summary="Let a node take shards again after maintenance."),
-    "nodes enslave-node": _h("re nodes enslave-node 2",
+    "nodes enslave-node": _h("re nodes enslave-node 2 --wait",
                              summary="Make every shard on a node a replica."),
     "nodes remove": _h("re nodes remove 3 --yes", summary="Remove a node from the cluster."),
     "nodes action-cancel": _h("re nodes action-cancel 2 maintenance-off",

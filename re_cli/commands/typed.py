@@ -1,8 +1,9 @@
 """The factory that turns the declarations (spec.py joined with the catalog) into
 click groups and commands. A group module is just `cli = typed.group("nodes")`."""
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
 
 import click
@@ -571,6 +572,49 @@ class TypedGroup(click.Group):
                 formatter.write_dl(short)
 
 
+class LazyCommands(MutableMapping):
+    """A group's commands by name, each built the first time it is looked up: a run
+    builds the one command it invokes, not the group's dozens (startup time)."""
+
+    def __init__(self):
+        self._factories: dict = {}
+        self._built: dict = {}
+        self._hooks: list = []
+
+    def add_factory(self, name: str, factory) -> None:
+        self._factories[name] = factory
+
+    def when_built(self, hook) -> None:
+        """Call hook(command) on every command, now for those built, later for the rest."""
+        self._hooks.append(hook)
+        for cmd in self._built.values():
+            hook(cmd)
+
+    def __getitem__(self, name):
+        if name not in self._built:
+            cmd = self._factories[name]()
+            for hook in self._hooks:
+                hook(cmd)
+            self._built[name] = cmd
+        return self._built[name]
+
+    def __setitem__(self, name, cmd) -> None:
+        self._factories[name] = lambda: cmd
+
+    def __delitem__(self, name) -> None:
+        self._factories.pop(name)
+        self._built.pop(name, None)
+
+    def __iter__(self):
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    def __contains__(self, name) -> bool:
+        return name in self._factories
+
+
 def group(name: str, own: tuple = ()) -> click.Group:
     """The click group `re NAME`, with one command per declared request.
 
@@ -582,26 +626,35 @@ def group(name: str, own: tuple = ()) -> click.Group:
     grp = TypedGroup(name, help=spec.GROUP_HELP[name] + _group_examples(name, decls),
                      short_help=spec.GROUP_HELP[name],
                      context_settings={"help_option_names": ["-h", "--help"]})
+    commands = grp.commands = LazyCommands()
     by_verb: dict[str, list[Declaration]] = {}
     for decl in decls:
         by_verb.setdefault(decl.verb, []).append(decl)
     hand_written = {cmd.name: cmd for cmd in own}
     for verb, shared in by_verb.items():
         cmd = hand_written.pop(verb, None)
-        if cmd is None:
-            if len(shared) > 1:
-                raise ValueError(f"`re {name} {verb}` is declared {len(shared)} times")
-            cmd = command(shared[0])
-        cmd.declaration, cmd.declarations = shared[0], tuple(shared)
-        grp.add_command(cmd)
+        if cmd is None and len(shared) > 1:
+            raise ValueError(f"`re {name} {verb}` is declared {len(shared)} times")
+        commands.add_factory(verb, _declared(shared, cmd))
     for cmd in hand_written.values():  # commands that wrap no single request
-        cmd.declaration, cmd.declarations = None, ()
-        grp.add_command(cmd)
+        commands.add_factory(cmd.name, _declared((), cmd))
     for decl in decls:
         for alias, action in _shorthands(decl):
-            if alias not in grp.commands:
-                grp.add_command(command(decl, fixed_action=action, name=alias))
+            if alias not in commands:
+                commands.add_factory(alias, partial(command, decl, action, alias))
     return grp
+
+
+def _declared(shared, cmd: click.Command | None):
+    """A factory for the command of `shared` declarations: `cmd` when written by hand."""
+
+    def build() -> click.Command:
+        built = cmd if cmd is not None else command(shared[0])
+        built.declaration = shared[0] if shared else None
+        built.declarations = tuple(shared)
+        return built
+
+    return build
 
 
 def _group_examples(name: str, decls: list[Declaration]) -> str:
