@@ -51,6 +51,20 @@ def get_or_404(tx, kind: str, uid, what: str | None = None) -> dict:
     return obj
 
 
+def store_new(tx, kind: str, obj: dict, body: dict, taken_status: int = 400,
+              taken_code: str = "invalid_param") -> dict:
+    """Store a new object under the uid the body gives (refused when taken) or the next
+    free one."""
+    if "uid" in body:
+        if not isinstance(body["uid"], int) or tx.get(kind, body["uid"]) is not None:
+            raise ApiError(taken_status, taken_code, f"{kind} uid {body['uid']} is taken")
+        tx.note_uid(kind, body["uid"])
+        obj["uid"] = body["uid"]
+    else:
+        obj["uid"] = tx.next_uid(kind)
+    return tx.put(kind, obj["uid"], obj)
+
+
 def int_uid(value, what: str = "uid") -> int:
     """A path uid as an integer; 404 for a value that cannot name an object."""
     try:

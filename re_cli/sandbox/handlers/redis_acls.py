@@ -1,6 +1,6 @@
 """Redis ACLs: named ACL rule strings that roles apply to databases."""
 
-from re_cli.sandbox.common import int_uid, select_fields
+from re_cli.sandbox.common import int_uid, select_fields, store_new
 from re_cli.sandbox.routes import ApiError, route
 
 FIELDS = {"uid", "account_id", "acl", "name"}
@@ -73,13 +73,7 @@ def create_acl(req):
         acl = dict(body)
         if req.flag("dry_run"):
             return acl
-        if "uid" in body:
-            if not isinstance(body["uid"], int) or tx.get("redis_acl", body["uid"]) is not None:
-                raise ApiError(400, "invalid_param", f"redis_acl uid {body['uid']} is taken")
-            tx.note_uid("redis_acl", body["uid"])
-        else:
-            acl["uid"] = tx.next_uid("redis_acl")
-        tx.put("redis_acl", acl["uid"], acl)
+        store_new(tx, "redis_acl", acl, body)
     return acl
 
 

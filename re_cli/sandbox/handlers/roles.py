@@ -1,6 +1,6 @@
 """RBAC roles: a name, a management role and optional database scopes."""
 
-from re_cli.sandbox.common import int_uid, select_fields
+from re_cli.sandbox.common import int_uid, select_fields, store_new
 from re_cli.sandbox.routes import ApiError, route
 
 MANAGEMENT = ("admin", "db_member", "db_viewer", "cluster_member", "cluster_viewer",
@@ -68,13 +68,7 @@ def create_role(req):
         role = dict(body)
         if req.flag("dry_run"):
             return role
-        if "uid" in body:
-            if not isinstance(body["uid"], int) or tx.get("role", body["uid"]) is not None:
-                raise ApiError(400, "invalid_param", f"role uid {body['uid']} is taken")
-            tx.note_uid("role", body["uid"])
-        else:
-            role["uid"] = tx.next_uid("role")
-        tx.put("role", role["uid"], role)
+        store_new(tx, "role", role, body)
     return role
 
 
