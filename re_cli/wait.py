@@ -127,6 +127,9 @@ def wait_action(app, uid: str, timeout: float | None = None) -> Snapshot:
 
 def run(app, tracker: Tracker, timeout: float) -> Snapshot:
     """Poll until the work ends, fails or `timeout` seconds pass."""
+    import gc
+
+    gc.enable()  # `re` starts with it off; a wait may poll for minutes
     started = time.monotonic()
     deadline = started + timeout
     pause = FIRST_PAUSE

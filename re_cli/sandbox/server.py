@@ -287,7 +287,11 @@ def running_pid(data_dir: Path) -> int | None:
 def serve(port: int, data_dir: Path, action_delay: float, faults: FaultSettings,
           host: str = "127.0.0.1") -> None:
     """Run the sandbox in this process until SIGTERM or SIGINT."""
+    import gc
+
     from re_cli.sandbox import handlers, seed, tls
+
+    gc.enable()  # `re` starts with it off; a server runs long
     from re_cli.sandbox.store import Store
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
