@@ -86,7 +86,8 @@ every answer; --fault-error-rate, --fault-drop-rate and --fault-truncate-rate (0
 answer that share of requests with 503, close the connection without an answer, or
 cut the body short. Change them while it runs with
 `PUT /sandbox/faults` and a JSON body such as {{"error_rate": 0.5}} (admin only);
-GET it to read them.
+GET it to read them. `PUT /sandbox/bootstrap` with {{"state": "idle"}} makes the node
+one that has not joined a cluster, so that a bootstrap can be tried.
 
 \b
 Exit codes: 0 started; 8 the port is busy or a sandbox already runs with this

@@ -128,18 +128,33 @@ def _permitted(sandbox, req: Request, entry) -> bool:
 
 
 def _sandbox_endpoint(sandbox, method, path, headers, body) -> Response:
-    """`/sandbox/faults`: read (GET) or change (PUT) the fault settings, admin only."""
-    if path.rstrip("/") != "/sandbox/faults":
+    """Sandbox-only paths, admin only: `/sandbox/faults` reads (GET) or changes (PUT)
+    the fault settings; `PUT /sandbox/bootstrap {"state": "idle"}` makes the node one
+    that has not joined a cluster, so that a bootstrap can be tried."""
+    path = path.rstrip("/")
+    allowed = {"/sandbox/faults": ("GET", "PUT"), "/sandbox/bootstrap": ("PUT",)}
+    if path not in allowed:
         return error_response(404, "not_found", f"There is no sandbox path {path}.")
-    if method not in ("GET", "PUT"):
+    if method not in allowed[path]:
         return error_response(405, "method_not_allowed", f"{method} is not allowed on {path}.")
     user = auth.authenticate(sandbox.store, headers.get("Authorization"))
     if "admin" not in auth.management_roles(sandbox.store, user):
-        raise ApiError(403, "forbidden", "Only an admin may read or change faults.")
+        raise ApiError(403, "forbidden", "Only an admin may use the sandbox's own paths.")
     if method == "GET":
         return Response(200, sandbox.faults.as_dict())
     req = Request(method, path, {}, headers, body, sandbox)
+    if path == "/sandbox/bootstrap":
+        return _reset_bootstrap(sandbox, req.json_object())
     return Response(200, sandbox.faults.update(req.json_object()))
+
+
+def _reset_bootstrap(sandbox, body: dict) -> Response:
+    from re_cli.sandbox.handlers.bootstrap import make_fresh
+
+    if body != {"state": "idle"}:
+        raise ApiError(400, "invalid_param", 'the only change is {"state": "idle"}')
+    with sandbox.store.transaction() as tx:
+        return Response(200, make_fresh(tx))
 
 
 class Handler(BaseHTTPRequestHandler):

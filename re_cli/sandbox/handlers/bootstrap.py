@@ -1,6 +1,9 @@
-"""Bootstrap: how a fresh node creates, joins or recovers a cluster. Every sandbox node
-is already part of the sandbox cluster, so the state is `completed` and a new bootstrap
-is refused, as a real node refuses one once it has joined."""
+"""Bootstrap: how a fresh node creates, joins or recovers a cluster.
+
+The sandbox's nodes already form its cluster, so the state is `completed` and a new
+bootstrap is refused, as a real node refuses one once it has joined. An admin can make
+the node fresh again with `PUT /sandbox/bootstrap {"state": "idle"}` (sandbox-only):
+a bootstrap then starts, reads `started`, and completes after the action delay."""
 
 import time
 
@@ -29,15 +32,34 @@ def local_node_info(tx, started: float, now: float) -> dict:
     return info
 
 
+def bootstrap_status(tx, delay: float, now: float) -> dict:
+    """The node's bootstrap state; a started bootstrap completes `delay` seconds on."""
+    record = tx.get("bootstrap", "1")
+    if record is None:  # joined when the sandbox was seeded
+        created = (tx.get("cluster", "1") or {}).get("created_time", "")
+        return {"state": "completed", "start_time": created, "end_time": created}
+    if record["state"] == "started" and now >= record["_began"] + delay:
+        record.update(state="completed", end_time=_iso(now))
+        tx.put("bootstrap", "1", record)
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def make_fresh(tx) -> dict:
+    """Turn the node back into one that has not joined a cluster (sandbox-only)."""
+    return tx.put("bootstrap", "1", {"state": "idle"})
+
+
+def _iso(when: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+
+
 @route("GET", "/v1/bootstrap")
 def status(req):
+    now = time.time()
     with req.sandbox.store.transaction() as tx:
-        cluster = tx.get("cluster", "1") or {}
-        created = cluster.get("created_time", "")
-        info = local_node_info(tx, req.sandbox.started, time.time())
-    return {"bootstrap_status": {"state": "completed", "start_time": created,
-                                 "end_time": created},
-            "local_node_info": info}
+        state = bootstrap_status(tx, req.sandbox.action_delay, now)
+        info = local_node_info(tx, req.sandbox.started, now)
+    return {"bootstrap_status": state, "local_node_info": info}
 
 
 def problem(action: str, body: dict) -> str | None:
@@ -84,8 +106,19 @@ def start(req):
     if action not in ACTIONS:
         raise ApiError(400, "config_error",
                        f"unknown bootstrap action {action!r}; use one of {', '.join(ACTIONS)}")
-    req.json_object(required=False)
+    body = req.json_object(required=False)
+    now = time.time()
     with req.sandbox.store.transaction() as tx:
+        state = bootstrap_status(tx, req.sandbox.action_delay, now)["state"]
+        if state == "idle":
+            error = problem(action, body)
+            if error:
+                raise ApiError(400, "config_error", error)
+            tx.put("bootstrap", "1", {"state": "started", "action": action,
+                                      "start_time": _iso(now), "_began": now})
+            return {}
         name = (tx.get("cluster", "1") or {}).get("name", "")
+    if state == "started":
+        raise ApiError(409, "bootstrap_in_progress", "a bootstrap is already in progress")
     raise ApiError(409, "bootstrap_not_allowed",
                    f"this node already belongs to cluster {name}; bootstrap state is completed")
