@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import re as regex
+import secrets
 import subprocess
 import sys
 import time
@@ -200,8 +201,13 @@ def crdb_body(name: str) -> dict:
                           for c in ("aa1", "aa2")]}
 
 
-USER_PASSWORD = "Cov-Pass-123"
-SECOND_PASSWORD = "Cov-Second-456"
+# Passwords of the throwaway users and databases this test makes: new for every run.
+USER_PASSWORD = "Cov-" + secrets.token_urlsafe(12)
+SECOND_PASSWORD = "Cov-" + secrets.token_urlsafe(12)
+
+
+def _new_password() -> str:
+    return "Cov-" + secrets.token_urlsafe(12)
 PEER = [{"uri": "redis://127.0.0.1:12000"}]
 
 
@@ -317,8 +323,8 @@ def _args(o: dict) -> dict:
         "PUT /v1/crdbs/{crdb_guid}/purge": _data({"instances": [1]}),
         "POST /v1/users": ["--email", "cov2@example.com", "--name", "cov2", "--role",
                            "db_viewer", "--password-stdin"],
-        "POST /v1/users/password": _data({**pw, "new_password": "Cov-Added-789"}),
-        "PUT /v1/users/password": _data({**pw, "new_password": "Cov-Replaced-789"}),
+        "POST /v1/users/password": _data({**pw, "new_password": _new_password()}),
+        "PUT /v1/users/password": _data({**pw, "new_password": _new_password()}),
         "DELETE /v1/users/password": _data({"username": "cov-pw2@example.com",
                                             "old_password": SECOND_PASSWORD}),
         "PUT /v1/cluster/certificates": _data({"certificates": [
@@ -359,8 +365,9 @@ def _args(o: dict) -> dict:
     }
 
 
-STDIN = {"POST /v1/users": "Cov-Pass-456\n", "POST /v1/bdbs/{uid}/passwords": "Bdb-Added-1\n",
-         "PUT /v1/bdbs/{uid}/passwords": "Bdb-Main-2\n",
+STDIN = {"POST /v1/users": f"Cov-{secrets.token_urlsafe(12)}\n",
+         "POST /v1/bdbs/{uid}/passwords": f"Bdb-{secrets.token_urlsafe(12)}\n",
+         "PUT /v1/bdbs/{uid}/passwords": f"Bdb-{secrets.token_urlsafe(12)}\n",
          "DELETE /v1/bdbs/{uid}/passwords": SECOND_PASSWORD + "\n"}
 # Path values the sample logic would not pick.
 PATH_VALUES = {

@@ -12,6 +12,7 @@ deletions run last."""
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +50,8 @@ NOT_RUN = {
 }
 LAST = "re sandbox stop"
 
-PASSWORD = "Jane-Pass-1234"
+# Passwords of the throwaway users the examples make: new for every run.
+PASSWORD = "Jane-" + secrets.token_urlsafe(12)
 CRDB_INSTANCE = {"cluster": {"url": "https://127.0.0.1:9443", "name": "sandbox.local",
                              "credentials": {"username": "admin@sandbox.local",
                                              "password": "unused"}}}
@@ -66,17 +68,17 @@ CACHE_GEO = {"name": "cache-geo", "memory_size": 1024**3, "replication": True, "
 FILES = {
     "jane.pw": PASSWORD + "\n",
     "jane-second-password.json": {"username": "jane@example.com",
-                                  "new_password": "Jane-Rotated-5678"},
+                                  "new_password": "Jane-" + secrets.token_urlsafe(12)},
     "jane-old-password.json": {"username": "jane@example.com", "old_password": PASSWORD},
     "ops-bot-password.json": {"username": "ops-bot@example.com",
-                              "new_password": "Bot-Rotated-9012"},
+                              "new_password": "Bot-" + secrets.token_urlsafe(12)},
     "global-cache.json": _crdb("global-cache"),
     "edge-cache.json": _crdb("edge-cache"),
     "custom-module.json": {"module_name": "hello", "version": 1,
                            "semantic_version": "1.0.0"},
     "bdb.json": {"name": "api-made", "memory_size": 256 * 1024**2},
-    "cache.pw": "Cache-Pass-1234\n",
-    "cache-extra.pw": "Cache-Extra-5678\n",
+    "cache.pw": f"Cache-{secrets.token_urlsafe(12)}\n",
+    "cache-extra.pw": f"Cache-{secrets.token_urlsafe(12)}\n",
     "license.json": {"license": "----- LICENSE START -----\nexample-key\n"
                                 "----- LICENSE END -----\n"},
     "join.json": {"action": "join_cluster", "cluster": {"nodes": ["127.0.0.1"]},
