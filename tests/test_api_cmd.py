@@ -17,15 +17,20 @@ def server(sandbox, method, path, **kwargs) -> requests.Response:
 
 
 @pytest.fixture(scope="module")
-def bdb(sandbox) -> dict:
-    created = server(sandbox, "POST", "/v1/bdbs",
-                     json={"name": f"api-{uuid.uuid4().hex[:8]}",
-                           "memory_size": 104857600}).json()
+def made_bdb(sandbox) -> dict:
+    return server(sandbox, "POST", "/v1/bdbs",
+                  json={"name": f"api-{uuid.uuid4().hex[:8]}", "memory_size": 104857600}).json()
+
+
+@pytest.fixture
+def bdb(sandbox, made_bdb) -> dict:
+    """The module's database, once it is active: a write while the change before it
+    still runs is refused with 409, as on a cluster."""
     deadline = time.monotonic() + 30
-    while bdb_now(sandbox, created["uid"])["status"] != "active":  # writes wait for this
+    while bdb_now(sandbox, made_bdb["uid"])["status"] != "active":
         assert time.monotonic() < deadline, "the database did not become active"
         time.sleep(0.1)
-    return created
+    return made_bdb
 
 
 def bdb_now(sandbox, uid) -> dict:
