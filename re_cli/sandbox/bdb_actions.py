@@ -239,17 +239,20 @@ class Runtime:
                     tx.put("bdb", bdb["uid"], bdb)
             self._close(tx, action, "completed")
 
+    def _fail(self, action: dict, bdb_status: str, message: str) -> None:
+        """End a failed-on-request action, leaving its bdb in `bdb_status`."""
+        with self.sandbox.store.transaction() as tx:
+            bdb = tx.get("bdb", action["object_uid"])
+            if bdb is not None:
+                bdb["status"] = bdb_status
+                tx.put("bdb", bdb["uid"], bdb)
+            self._close(tx, action, "failed", message)
+
     def _finish_create(self, action: dict) -> None:
         uid = action["object_uid"]
         if action.get("fail"):
-            with self.sandbox.store.transaction() as tx:
-                bdb = tx.get("bdb", uid)
-                if bdb is not None:
-                    bdb["status"] = "creation-failed"
-                    tx.put("bdb", uid, bdb)
-                self._close(tx, action, "failed",
-                            "The sandbox failed this create on request (`fail-` name or "
-                            "`sandbox-fail` tag).")
+            self._fail(action, "creation-failed", "The sandbox failed this create on request "
+                       "(`fail-` name or `sandbox-fail` tag).")
             return
         with self.sandbox.store.transaction() as tx:
             bdb = tx.get("bdb", uid)
@@ -308,14 +311,8 @@ class Runtime:
     def _finish_delete(self, action: dict) -> None:
         uid = action["object_uid"]
         if action.get("fail"):
-            with self.sandbox.store.transaction() as tx:
-                bdb = tx.get("bdb", uid)
-                if bdb is not None:
-                    bdb["status"] = "active"
-                    tx.put("bdb", uid, bdb)
-                self._close(tx, action, "failed",
-                            "The sandbox failed this delete on request (`sandbox-fail` tag); "
-                            "the database stays.")
+            self._fail(action, "active", "The sandbox failed this delete on request "
+                       "(`sandbox-fail` tag); the database stays.")
             return
         self.redis.stop(uid)
         with self.sandbox.store.transaction() as tx:

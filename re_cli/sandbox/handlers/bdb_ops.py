@@ -412,6 +412,15 @@ def _peer_series(bdb: dict, peer: str, query: dict) -> dict:
                                                     db_metrics(bdb))}
 
 
+def _one_series(req, field: str, error_code: str, noun: str) -> dict:
+    """The series of one peer (or sync source) listed in the bdb's `field`; 404 else."""
+    bdb = _active(req)
+    uid = req.params["uid"]
+    if uid not in _peers(bdb, field):
+        raise ApiError(404, error_code, f"Database {bdb['uid']} has no {noun} {uid}.")
+    return _peer_series(bdb, uid, req.query)
+
+
 @route("GET", "/v1/bdbs/{bdb_uid}/peer_stats")
 def peer_stats(req):
     bdb = _active(req)
@@ -421,11 +430,7 @@ def peer_stats(req):
 
 @route("GET", "/v1/bdbs/{bdb_uid}/peer_stats/{uid}")
 def one_peer_stats(req):
-    bdb = _active(req)
-    if req.params["uid"] not in _peers(bdb, "crdt_sources"):
-        raise ApiError(404, "peer_not_found", f"Database {bdb['uid']} has no peer "
-                       f"{req.params['uid']}.")
-    return _peer_series(bdb, req.params["uid"], req.query)
+    return _one_series(req, "crdt_sources", "peer_not_found", "peer")
 
 
 @route("GET", "/v1/bdbs/{bdb_uid}/sync_source_stats")
@@ -437,11 +442,7 @@ def sync_source_stats(req):
 
 @route("GET", "/v1/bdbs/{bdb_uid}/sync_source_stats/{uid}")
 def one_sync_source_stats(req):
-    bdb = _active(req)
-    if req.params["uid"] not in _peers(bdb, "replica_sources"):
-        raise ApiError(404, "source_not_found", f"Database {bdb['uid']} has no sync "
-                       f"source {req.params['uid']}.")
-    return _peer_series(bdb, req.params["uid"], req.query)
+    return _one_series(req, "replica_sources", "source_not_found", "sync source")
 
 
 @route("GET", "/v1/bdbs/debuginfo")
